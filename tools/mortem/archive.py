@@ -1,0 +1,69 @@
+"""The archive: which files are postmortems, their ids, and loading them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from mortem.config import Config
+from mortem.errors import UsageError
+from mortem.loader import LoadFailure, load
+from mortem.model import Postmortem
+
+# Files an archive folder may hold that are not postmortems (the site's docs folder too).
+NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md"})
+
+
+def is_postmortem_name(path: Path) -> bool:
+    return path.suffix == ".md" and path.name.casefold() not in NOT_POSTMORTEMS and not path.name.startswith(("_", "."))
+
+
+def archive_files(folder: Path) -> list[Path]:
+    """Postmortem files directly in the archive folder, sorted by name (so by date)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if is_postmortem_name(p))
+
+
+def archive_ids(config: Config) -> frozenset[str]:
+    return frozenset(p.stem for p in archive_files(config.archive_dir))
+
+
+def expand(paths: Iterable[Path], config: Config) -> list[Path]:
+    """Files to check: the archive when no path is given; folders give their postmortems."""
+    given = list(paths)
+    if not given:
+        folder = config.archive_dir
+        if not folder.is_dir():
+            raise UsageError(f"archive folder {display(folder, config)} does not exist "
+                             "(set `archive` in [tool.mortem], or pass files)")
+        return archive_files(folder)
+    result: list[Path] = []
+    for path in given:
+        if path.is_dir() and not path.suffix == ".md":
+            result.extend(archive_files(path))
+        elif path.exists() or path.is_symlink():
+            result.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(result))
+
+
+def display(path: Path, config: Config) -> str:
+    """Paths as the user and their editor see them: relative to the archive root."""
+    try:
+        return path.absolute().relative_to(config.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_all(paths: Iterable[Path], config: Config) -> Iterator[Postmortem | LoadFailure]:
+    for path in paths:
+        yield load(path, config, display(path, config))
+
+
+def load_archive(config: Config) -> list[Postmortem]:
+    """Every readable postmortem of the archive, oldest first (unreadable ones are skipped:
+    `mortem check` is where they are reported)."""
+    return [doc for doc in load_all(archive_files(config.archive_dir), config)
+            if isinstance(doc, Postmortem)]

@@ -1,0 +1,75 @@
+"""The Markdown body read once with markdown-it-py: H2 sections with line numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mortem.model import ListItem, Section, SourceLine
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+")
+_MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]")
+
+
+def _parser():  # type: ignore[no-untyped-def]
+    from markdown_it import MarkdownIt
+
+    # commonmark plus tables, so a table row is not mistaken for a paragraph line
+    return MarkdownIt("commonmark").enable("table")
+
+
+def read_sections(body: str, first_line: int) -> tuple[tuple[Section, ...], tuple[SourceLine, ...]]:
+    """Split the body at its H2 headings. Returns the sections and every H2 heading line."""
+    tokens = _parser().parse(body)
+    lines = body.splitlines()
+    heads: list[tuple[int, int, str]] = []  # (index of heading token, 0-based line, title)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.map:
+            title = tokens[index + 1].content.strip()
+            heads.append((index, token.map[0], title))
+    sections = []
+    for number, (token_index, line0, title) in enumerate(heads):
+        end_token = heads[number + 1][0] if number + 1 < len(heads) else len(tokens)
+        end_line0 = heads[number + 1][1] if number + 1 < len(heads) else len(lines)
+        content_start = (tokens[token_index].map or [line0, line0 + 1])[1]
+        sections.append(
+            _section(title, line0, content_start, end_line0, lines, tokens[token_index + 3 : end_token], first_line)
+        )
+    headings = tuple(SourceLine(first_line + line0, title) for _, line0, title in heads)
+    return tuple(sections), headings
+
+
+def _section(title, line0, start0, end0, lines, tokens, first_line) -> Section:  # type: ignore[no-untyped-def]
+    source = tuple(SourceLine(first_line + i, lines[i]) for i in range(start0, min(end0, len(lines))))
+    return Section(
+        title=title,
+        line=first_line + line0,
+        lines=source,
+        items=_top_level_items(tokens, lines, first_line),
+        prose=_prose(tokens),
+    )
+
+
+def _top_level_items(tokens: Sequence, lines: list[str], first_line: int) -> tuple[ListItem, ...]:  # type: ignore[type-arg]
+    items = []
+    depth = 0
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open" and depth == 1 and token.map:
+            line0 = token.map[0]
+            text = _BULLET.sub("", lines[line0], count=1).strip()
+            items.append(ListItem(first_line + line0, text))
+    return tuple(items)
+
+
+def _prose(tokens: Sequence) -> str:  # type: ignore[type-arg]
+    """The words a reader sees: inline text, without HTML comments, code blocks or markup."""
+    parts = []
+    for token in tokens:
+        if token.type == "inline":
+            parts.append(_MARKUP.sub(" ", _COMMENT.sub(" ", token.content)))
+    return "\n".join(p for p in parts if p.strip())

@@ -1,0 +1,45 @@
+"""`mortem check [PATH ...]`: lint postmortems and report findings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("text", "json", "github", "codeclimate")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check", help="check postmortems against the format and the practice",
+        description="Check postmortems (default: the whole archive folder). Exit 0 when "
+                    "there are no errors, 1 when there are, 2 for usage or configuration errors.")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="postmortem files or folders (default: the archive folder)")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="mortem.toml or pyproject.toml to use instead of the nearest one")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text output (default: auto, on a terminal only)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mortem.checker import check_paths
+    from mortem.config import load_config
+    from mortem.reporters import REPORTERS
+
+    config = load_config(args.config)
+    result = check_paths(args.paths, config)
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                        and not _no_color())
+    sys.stdout.write(REPORTERS[args.format](result, colour))
+    return result.exit_code
+
+
+def _no_color() -> bool:
+    import os
+
+    return bool(os.environ.get("NO_COLOR"))

@@ -1,0 +1,67 @@
+"""`mortem` entry point: one parser, one subcommand module each, one place for exit codes.
+
+Exit codes: 0 fine, 1 findings with errors (or a command's own failure), 2 usage or
+configuration error, 3 a bug in mortem, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from mortem import __version__
+from mortem.cli import check, new, rules
+from mortem.errors import MortemError
+
+COMMANDS = (check, rules, new)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"mortem: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mortem", description=(
+        "Blameless one-page postmortems as Markdown in git."))
+    parser.add_argument("--version", action="version", version=f"mortem {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMANDS:
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.run(args)
+        return code
+    except MortemError as exc:
+        print(f"mortem: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("mortem: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (| head) went away; nothing left to say to it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        if os.environ.get("MORTEM_DEBUG"):
+            raise
+        print(f"mortem: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in mortem; run again with MORTEM_DEBUG=1 for the traceback "
+              "and report it.", file=sys.stderr)
+        return 3
+
+
+def console_main() -> None:
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Split a postmortem into front matter and body, and read the YAML with positions.
+
+python-frontmatter's splitter drops the offsets mortem needs to report lines, and its
+loader turns `due: 2026-12-01` into a date (and crashes on 2026-13-01 with no line). So
+this module composes YAML nodes with a safe loader that keeps timestamps as text, and
+converts nodes itself: every value gets the line and column of its field, unknown tags,
+duplicate keys and alias bombs become problems instead of exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from mortem.findings import Issue
+
+Path_ = tuple[str | int, ...]
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextDatesLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """SafeLoader (libyaml when available) that resolves timestamps as plain strings."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}  # an explicit !!timestamp stays text, like the rest
+
+
+@dataclass(frozen=True)
+class Split:
+    """Front matter text and body, with the 1-based file line each starts on."""
+
+    front_matter: str | None
+    front_matter_line: int
+    body: str
+    body_line: int
+    closed: bool = True
+
+
+def split(text: str) -> Split:
+    """Split on a first line `---` and the next `---` or `...` line, as MkDocs does."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return Split(None, 0, text, 1)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return Split("".join(lines[1:index]), 2, "".join(lines[index + 1 :]), index + 2)
+    return Split("".join(lines[1:]), 2, "", len(lines) + 1, closed=False)
+
+
+@dataclass
+class FrontMatter:
+    """The data (plain dicts, lists, str, int, float, bool, None) and where each value sits."""
+
+    data: Any = None
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Issue] = field(default_factory=list)
+    fatal: bool = False
+
+
+class _Budget(Exception):
+    """Raised inside the node walk when a limit is passed; turned into one problem."""
+
+
+def parse_yaml(text: str, first_line: int, max_depth: int, max_nodes: int) -> FrontMatter:
+    """Compose `text` (which starts at file line `first_line`) into data with positions."""
+    result = FrontMatter()
+    depth = _flow_depth(text)
+    if depth > max_depth:
+        result.problems.append(
+            Issue(first_line, 1, f"front matter nests {depth} levels deep (the limit is "
+                  f"{max_depth}); a postmortem's fields need a handful")
+        )
+        result.fatal = True
+        return result
+    try:
+        node = yaml.compose(text, Loader=_TextDatesLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        column = (mark.column + 1) if mark else 1
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "malformed YAML"
+        result.problems.append(Issue(line, column, f"front matter is not valid YAML: {what}"))
+        result.fatal = True
+        return result
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        result.problems.append(Issue(first_line, 1, f"front matter is not valid YAML: {exc}"))
+        result.fatal = True
+        return result
+    if node is None:
+        result.data = {}
+        return result
+    walker = _Walker(first_line, max_depth, max_nodes, result)
+    try:
+        result.data = walker.value(node, (), 0)
+    except _Budget as exc:
+        result.problems.append(Issue(first_line, 1, str(exc)))
+        result.fatal = True
+    return result
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest nesting of [ and { (quotes ignored, so it can only over-count).
+
+    libyaml composes recursively in C: a few thousand nested brackets would overflow the
+    stack, so nesting is bounded before the parser sees it.
+    """
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
+class _Walker:
+    def __init__(self, first_line: int, max_depth: int, max_nodes: int, out: FrontMatter):
+        self.first_line = first_line
+        self.max_depth = max_depth
+        self.nodes_left = max_nodes
+        self.out = out
+        self.loader = _TextDatesLoader("")
+
+    def where(self, node: yaml.Node) -> tuple[int, int]:
+        return self.first_line + node.start_mark.line, node.start_mark.column + 1
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        line, column = self.where(node)
+        self.out.problems.append(Issue(line, column, message))
+
+    def value(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            raise _Budget("front matter has too many values (aliases expanding?); "
+                          "write the fields out plainly")
+        if depth > self.max_depth:
+            raise _Budget(f"front matter nests deeper than {self.max_depth} levels")
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.item(child, (*path, i), depth) for i, child in enumerate(node.value)]
+        return self.scalar(node)
+
+    def item(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.out.positions[path] = self.where(node)
+        return self.value(node, path, depth + 1)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        if node.tag != "tag:yaml.org,2002:map":
+            self.problem(node, f"unsupported YAML tag {_short(node.tag)}; write a plain mapping")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problem(key_node, "YAML merge keys (<<) are not supported; write the fields out")
+                continue
+            if not isinstance(key, str):
+                self.problem(key_node, "a field name must be text, such as `owner:`; "
+                             f"found {_describe(key_node)}")
+                continue
+            if key in result:
+                line = self.out.positions.get((*path, key), (0, 0))[0]
+                self.problem(key_node, f"field `{key}` appears twice (first on line {line}); "
+                             "keep one")
+                continue
+            same_line = value_node.start_mark.line == key_node.start_mark.line
+            anchor = value_node if isinstance(value_node, yaml.ScalarNode) and same_line else key_node
+            self.out.positions[(*path, key)] = self.where(anchor)
+            result[key] = self.value(value_node, (*path, key), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        if node.tag in _TEXT_TAGS:
+            return str(node.value)
+        if node.tag not in _SCALAR_TAGS:
+            self.problem(node, f"unsupported YAML tag {_short(node.tag)}; mortem reads plain "
+                         "text, numbers, lists and mappings only")
+            return str(node.value)
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            return str(node.value)
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return repr(node.value)
+
+
+def iter_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
+    """Every path in the data, depth first (used by tests and position lookups)."""
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from iter_paths(value, (*path, index))

@@ -1,0 +1,127 @@
+"""path -> Postmortem or LoadFailure. The only place a postmortem file is read."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mortem.body import read_sections
+from mortem.config import Config
+from mortem.findings import Issue
+from mortem.frontmatter import parse_yaml, split
+from mortem.model import Postmortem, Suppressions
+
+# Codes of the problems found while reading; their rule entries live in rules/reading.py.
+UNREADABLE = "PM001"
+NO_FRONT_MATTER = "PM002"
+BAD_YAML = "PM003"
+
+_DIRECTIVE = re.compile(
+    r"mortem:\s*(disable|disable-line|disable-next-line)\s+([A-Za-z0-9_, -]+?)\s*(?:-->|$)"
+)
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A file that could not be read as a postmortem, with the one problem that stopped it."""
+
+    path: Path
+    display_path: str
+    code: str
+    issue: Issue
+
+
+def load(path: Path, config: Config, display_path: str | None = None) -> Postmortem | LoadFailure:
+    shown = display_path or str(path)
+    text_or_failure = _read_text(path, config, shown)
+    if isinstance(text_or_failure, LoadFailure):
+        return text_or_failure
+    text, bom = text_or_failure
+    parts = split(text)
+    if parts.front_matter is None:
+        return LoadFailure(path, shown, NO_FRONT_MATTER, Issue(1, 1, (
+            "no front matter: a postmortem starts with a `---` line, its YAML fields, and "
+            "another `---` line (run `mortem new` for a template)")))
+    if not parts.closed:
+        return LoadFailure(path, shown, NO_FRONT_MATTER, Issue(1, 1, (
+            "front matter is never closed: add a `---` line after the last field")))
+    front = parse_yaml(parts.front_matter, parts.front_matter_line,
+                       config.max_yaml_depth, config.max_yaml_nodes)
+    if front.fatal:
+        return LoadFailure(path, shown, BAD_YAML, front.problems[0])
+    if not isinstance(front.data, dict):
+        return LoadFailure(path, shown, BAD_YAML, Issue(parts.front_matter_line, 1, (
+            "front matter must be a mapping of fields such as `title: ...`, not "
+            f"{type(front.data).__name__}")))
+    issues = [(BAD_YAML, issue) for issue in front.problems]
+    if bom:
+        issues.append((UNREADABLE, Issue(1, 1, "file starts with a byte-order mark; "
+                                               "save it as UTF-8 without BOM")))
+    sections, headings = read_sections(parts.body, parts.body_line)
+    return Postmortem(
+        path=path,
+        display_path=shown,
+        text=text,
+        front=front.data,
+        positions=front.positions,
+        front_matter_line=parts.front_matter_line,
+        body_line=parts.body_line,
+        sections=sections,
+        headings=headings,
+        suppressions=_suppressions(text),
+        load_issues=tuple(issues),
+    )
+
+
+def _read_text(path: Path, config: Config, shown: str) -> tuple[str, bool] | LoadFailure:
+    def fail(message: str, line: int = 1, column: int = 1) -> LoadFailure:
+        return LoadFailure(path, shown, UNREADABLE, Issue(line, column, message))
+
+    try:
+        if not path.is_file():
+            return fail("not a regular file; a postmortem is one Markdown file")
+        size = path.stat().st_size
+        if size > config.max_file_bytes:
+            return fail(f"file is {size:,} bytes, over the {config.max_file_bytes:,}-byte limit "
+                        "(max_file_bytes); a one-page postmortem is a few kilobytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        return fail(f"cannot read the file: {exc.strerror or exc}")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return fail("file is UTF-16; save it as UTF-8")
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        return fail("file contains a NUL byte (binary data?); a postmortem is UTF-8 text",
+                    *_position(data, offset))
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return fail(f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                    *_position(data, exc.start))
+    if not text.strip():
+        return fail("file is empty; run `mortem new` for a template")
+    return text, bom
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _suppressions(text: str) -> Suppressions:
+    whole_file: set[str] = set()
+    per_line: dict[int, set[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "mortem:" not in line:
+            continue
+        for kind, names in _DIRECTIVE.findall(line):
+            codes = {n for n in re.split(r"[,\s]+", names.strip()) if n}
+            if kind == "disable":
+                whole_file |= codes
+            else:
+                target = number if kind == "disable-line" else number + 1
+                per_line.setdefault(target, set()).update(codes)
+    return Suppressions(frozenset(whole_file), {k: frozenset(v) for k, v in per_line.items()})

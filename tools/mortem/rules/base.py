@@ -1,0 +1,68 @@
+"""What a rule is: a code, a name, a severity, a docstring that teaches, and a check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from mortem.config import Config
+from mortem.findings import Issue, Severity
+from mortem.model import Postmortem
+
+DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know beyond the one postmortem: settings and the archive's ids."""
+
+    config: Config
+    archive_ids: frozenset[str] = frozenset()
+    today: date = field(default_factory=date.today)
+
+
+Check = Callable[[Postmortem, Context], Iterable[Issue]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    family: str
+    check: Check | None  # None for the reading rules, whose issues come from the loader
+    doc: str
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of "What it does", for one-line listings."""
+        text = self.section("What it does")
+        return text.split(". ")[0].rstrip(".") + "." if text else ""
+
+    def section(self, heading: str) -> str:
+        """One `## heading` block of the rule's docstring (ruff's fixed headings)."""
+        pattern = rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)"
+        match = re.search(pattern, self.doc, re.MULTILINE | re.DOTALL)
+        return match.group(1).strip() if match else ""
+
+
+def rule(code: str, name: str, severity: Severity, family: str) -> Callable[[Check], Rule]:
+    """Turn a check function into a Rule; its docstring is the rule's reference entry."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(code, name, severity, family, check, _dedent(check.__doc__ or ""))
+
+    return wrap
+
+
+def reading_rule(code: str, name: str, doc: str) -> Rule:
+    """A rule whose findings the loader produces (a file that cannot be read as a postmortem)."""
+    return Rule(code, name, Severity.ERROR, "reading", None, _dedent(doc))
+
+
+def _dedent(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)

@@ -1,0 +1,164 @@
+"""The JSON Schema in schema/ (or the wheel's copy): compiled once, errors turned into issues."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from mortem.findings import Issue
+from mortem.model import Postmortem, parse_day, parse_instant
+
+if TYPE_CHECKING:
+    from jsonschema import Validator
+    from jsonschema.exceptions import ValidationError
+
+SCHEMA_NAME = "postmortem.schema.json"
+PACKAGE_COPY = Path(__file__).parent / "data" / SCHEMA_NAME
+# In a source checkout (editable install) the schema/ folder is the one source of truth;
+# an installed wheel carries a copy, kept identical by a test.
+SOURCE_SCHEMA = Path(__file__).resolve().parents[2] / "schema" / SCHEMA_NAME
+
+
+def schema_path() -> Path:
+    return SOURCE_SCHEMA if SOURCE_SCHEMA.is_file() else PACKAGE_COPY
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(schema_path().read_text(encoding="utf-8"))
+    return result
+
+
+@cache
+def validator() -> Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    # The standard library checks the three formats mortem uses, so format checking does
+    # not depend on jsonschema's optional extras (and their import cost).
+    formats = FormatChecker(formats=())
+    formats.checks("date")(lambda v: not isinstance(v, str) or parse_day(v) is not None)
+    formats.checks("date-time")(lambda v: not isinstance(v, str) or parse_instant(v) is not None)
+    formats.checks("uri")(_is_uri)
+    return Draft202012Validator(load_schema(), format_checker=formats)
+
+
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc) and " " not in value
+
+
+def schema_issues(doc: Postmortem) -> Iterator[Issue]:
+    errors = sorted(validator().iter_errors(dict(doc.front)), key=lambda e: list(map(str, e.absolute_path)))
+    reported: set[tuple[str | int, ...]] = set()
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator == "required":
+            yield doc.at(path, _required_message(path, _missing_field(error), error))
+        elif path not in reported:  # one message per value, however many keywords it breaks
+            reported.add(path)
+            yield doc.at(path, _message(path, error))
+
+
+def _missing_field(error: ValidationError) -> str | None:
+    if isinstance(error.validator_value, list) and isinstance(error.instance, Mapping):
+        for name in error.validator_value:
+            if name not in error.instance:
+                return str(name)
+    return None
+
+
+def describe_path(path: tuple[str | int, ...]) -> str:
+    """`action_items[2].owner` style, counting items from 1 as people do."""
+    if not path:
+        return "front matter"
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _field_help(path: tuple[str | int, ...], field: str | None = None) -> str | None:
+    """The schema's description of a field: the schema explains itself in the messages."""
+    node: Any = load_schema()
+    for part in (*path, *( [field] if field else [])):
+        node = _resolve(node)
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part, node.get("additionalProperties", {}))
+        if not isinstance(node, dict):
+            return None
+    description = node.get("description") or _resolve(node).get("description")
+    return str(description) if description else None
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        resolved: dict[str, Any] = load_schema()["$defs"][ref.removeprefix("#/$defs/")]
+        return resolved
+    return node
+
+
+def _required_message(path: tuple[str | int, ...], missing: str | None, error: ValidationError) -> str:
+    if missing is None:
+        return f"{describe_path(path)}: {error.message}"
+    hint = _field_help(path, missing)
+    where = "front matter" if not path else describe_path(path)
+    return f"{where} is missing `{missing}`" + (f": {hint}" if hint else "")
+
+
+def _message(path: tuple[str | int, ...], error: ValidationError) -> str:
+    where = describe_path(path)
+    hint = _field_help(path)
+    value = error.instance
+    kind = error.validator
+    if kind == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {}))) if isinstance(value, dict) else []
+        names = ", ".join(f"`{e}`" for e in extra) or "a field"
+        known = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{where}: unknown field {names} (a typo?); known fields: {known}"
+    if value == "" or value == [] or value == {}:
+        kind = "minLength"
+    if kind in ("format", "pattern", "enum", "type", "minLength", "minItems", "minProperties"):
+        shown = _show(value)
+        problem = {
+            "format": "is not in the expected form",
+            "pattern": "is not in the expected form",
+            "enum": "is not one of the allowed values",
+            "type": f"has the wrong type ({_json_type(value)})",
+            "minLength": "is empty",
+            "minItems": "is empty",
+            "minProperties": "is empty",
+        }[kind]
+        subject = f"{where} {shown}" if kind not in ("minLength", "minItems", "minProperties", "type") else where
+        return f"{subject} {problem}" + (f": {hint}" if hint else "")
+    return f"{where}: {error.message}"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else type(value).__name__

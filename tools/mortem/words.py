@@ -1,0 +1,65 @@
+"""The editable word lists in data/words.toml, read once and compiled for matching."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    pattern: re.Pattern[str]
+    suggest: str = ""
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return tomllib.loads(WORDS_FILE.read_text(encoding="utf-8"))
+
+
+def phrase_pattern(text: str) -> re.Pattern[str]:
+    """Whole-word, case-insensitive; a boundary only where the phrase starts/ends with a word char."""
+    left = r"(?<!\w)" if re.match(r"\w", text) else ""
+    right = r"(?!\w)" if re.search(r"\w$", text) else ""
+    body = r"\s+".join(re.escape(part) for part in text.split())
+    return re.compile(left + body + right, re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """Typographic apostrophes as plain ones; same length, so columns stay true."""
+    return text.replace("’", "'").replace("‘", "'")
+
+
+@cache
+def blame_phrases() -> tuple[Phrase, ...]:
+    return tuple(
+        Phrase(entry["phrase"], phrase_pattern(entry["phrase"]), entry.get("suggest", ""))
+        for entry in _data()["blame"]
+    )
+
+
+@cache
+def group_owners() -> frozenset[str]:
+    return frozenset(word.casefold() for word in _data()["owners"]["groups"])
+
+
+@cache
+def owner_joiners() -> tuple[str, ...]:
+    return tuple(_data()["owners"]["joiners"])
+
+
+@cache
+def vague_phrases() -> tuple[Phrase, ...]:
+    return tuple(Phrase(p, phrase_pattern(p)) for p in _data()["vague"]["phrases"])
+
+
+@cache
+def non_causes() -> tuple[Phrase, ...]:
+    return tuple(Phrase(p, phrase_pattern(p)) for p in _data()["root_cause"]["non_causes"])

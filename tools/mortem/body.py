@@ -26,7 +26,7 @@ def read_sections(body: str, first_line: int) -> tuple[tuple[Section, ...], tupl
     heads: list[tuple[int, int, str]] = []  # (index of heading token, 0-based line, title)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2" and token.map:
-            title = tokens[index + 1].content.strip()
+            title = _COMMENT.sub("", tokens[index + 1].content).strip()
             heads.append((index, token.map[0], title))
     sections = []
     for number, (token_index, line0, title) in enumerate(heads):

@@ -155,6 +155,8 @@ class _Walker:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.problem(node, f"unsupported YAML tag {_short(node.tag)}; write a plain list")
             return [self.item(child, (*path, i), depth) for i, child in enumerate(node.value)]
         return self.scalar(node)
 

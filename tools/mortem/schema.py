@@ -65,7 +65,17 @@ def schema_issues(doc: Postmortem) -> Iterator[Issue]:
             yield doc.at(path, _required_message(path, _missing_field(error), error))
         elif path not in reported:  # one message per value, however many keywords it breaks
             reported.add(path)
-            yield doc.at(path, _message(path, error))
+            yield doc.at(_pointed(path, error), _message(path, error))
+
+
+def _pointed(path: tuple[str | int, ...], error: ValidationError) -> tuple[str | int, ...]:
+    """Unknown fields are reported on their own line, not on their parent's."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        known = error.schema.get("properties", {})
+        extra = [key for key in error.instance if key not in known]
+        if extra:
+            return (*path, extra[0])
+    return path
 
 
 def _missing_field(error: ValidationError) -> str | None:
@@ -98,6 +108,8 @@ def _field_help(path: tuple[str | int, ...], field: str | None = None) -> str | 
         if not isinstance(node, dict):
             return None
     description = node.get("description") or _resolve(node).get("description")
+    if not description and path and field is None:
+        return _field_help(path[:-1])  # a free key, such as an impact figure: its parent explains
     return str(description) if description else None
 
 

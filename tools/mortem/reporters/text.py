@@ -11,10 +11,11 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 def _line(finding: Finding, colour: bool) -> str:
     place = f"{finding.path}:{finding.line}:{finding.column}:"
+    message = " ".join(finding.message.split())  # one finding, one line: editors parse these
     if not colour:
-        return f"{place} {finding.code} {finding.message} ({finding.severity}, {finding.name})"
+        return f"{place} {finding.code} {message} ({finding.severity}, {finding.name})"
     tint = _COLOURS[finding.severity]
-    return (f"{_BOLD}{place}{_RESET} {tint}{finding.code}{_RESET} {finding.message} "
+    return (f"{_BOLD}{place}{_RESET} {tint}{finding.code}{_RESET} {message} "
             f"{_DIM}({finding.severity}, {finding.name}){_RESET}")
 
 

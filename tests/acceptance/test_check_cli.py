@@ -15,7 +15,9 @@ from mortem.cli.main import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_sample_archive_checks_clean(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sample_archive_checks_clean(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(REPO)
     assert main(["check"]) == 0
     out = capsys.readouterr().out
@@ -56,7 +58,9 @@ def break_owner(archive: Path) -> Path:
     return path
 
 
-def test_exit_codes(archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_codes(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(archive)
     assert main(["check"]) == 0
     break_owner(archive)
@@ -68,31 +72,47 @@ def test_exit_codes(archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyte
     assert usage.value.code == 2
 
 
-def test_warnings_alone_exit_zero(archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_alone_exit_zero(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = archive / "postmortems" / "2026-10-07-checkout-deploy-before-migration.md"
-    path.write_text(path.read_text().replace("## What was hard\n", "## What was hard\n- It was nobody's fault.\n"))
+    path.write_text(
+        path.read_text().replace("## What was hard\n", "## What was hard\n- It was nobody's fault.\n")
+    )
     monkeypatch.chdir(archive)
     assert main(["check"]) == 0
     assert "PM040" in capsys.readouterr().out
 
 
-def test_json_and_github_formats(archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_and_github_formats(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     break_owner(archive)
     monkeypatch.chdir(archive)
     assert main(["check", "--format", "json"]) == 1
     records = json.loads(capsys.readouterr().out)
-    assert records == [{
-        "path": "postmortems/2026-10-07-checkout-deploy-before-migration.md",
-        "line": 39, "column": 12, "code": "PM030", "name": "one-named-owner", "severity": "error",
-        "message": "action item 2 ('Add a synthetic check that places a test order ...'): owner "
-                   "'the team' is a group, not a person; name the one person who will see it through",
-    }]
+    assert records == [
+        {
+            "path": "postmortems/2026-10-07-checkout-deploy-before-migration.md",
+            "line": 39,
+            "column": 12,
+            "code": "PM030",
+            "name": "one-named-owner",
+            "severity": "error",
+            "message": "action item 2 ('Add a synthetic check that places a test order ...'): owner "
+            "'the team' is a group, not a person; name the one person who will see it through",
+        }
+    ]
     assert main(["check", "--format", "github"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
-    assert first.startswith("::error file=postmortems/2026-10-07-checkout-deploy-before-migration.md,line=39,col=12,title=PM030 one-named-owner::")
+    assert first.startswith(
+        "::error file=postmortems/2026-10-07-checkout-deploy-before-migration.md,line=39,col=12,title=PM030 one-named-owner::"
+    )
 
 
-def test_configuration_disables_and_reweights_rules(archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_configuration_disables_and_reweights_rules(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     break_owner(archive)
     monkeypatch.chdir(archive)
     (archive / "mortem.toml").write_text('severity = { one-named-owner = "warning" }\n')
@@ -103,40 +123,68 @@ def test_configuration_disables_and_reweights_rules(archive: Path, monkeypatch: 
     assert "PM030" not in capsys.readouterr().out
 
 
-def test_html_comment_disables_a_rule_for_a_file_or_a_line(archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_html_comment_disables_a_rule_for_a_file_or_a_line(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = break_owner(archive)
     monkeypatch.chdir(archive)
     original = path.read_text()
     path.write_text(original + "\n<!-- mortem: disable one-named-owner -->\n")
     assert main(["check"]) == 0
-    path.write_text(original.replace("    owner: the team\n", "    owner: the team  # mortem: disable-line PM030\n"))
+    path.write_text(
+        original.replace("    owner: the team\n", "    owner: the team  # mortem: disable-line PM030\n")
+    )
     assert main(["check"]) == 0
-    path.write_text(original.replace("## What was hard\n", "## What was hard\n<!-- mortem: disable-next-line PM040 -->\n- We quoted the alert: \"human error\".\n"))
+    path.write_text(
+        original.replace(
+            "## What was hard\n",
+            '## What was hard\n<!-- mortem: disable-next-line PM040 -->\n- We quoted the alert: "human error".\n',
+        )
+    )
     capsys.readouterr()
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "PM030" in out and "PM040" not in out
 
 
-def test_a_new_file_may_relate_to_another_new_file(archive: Path, monkeypatch: pytest.MonkeyPatch, sample_postmortem_text: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_new_file_may_relate_to_another_new_file(
+    archive: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sample_postmortem_text: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     outside = archive / "incoming"
     outside.mkdir()
-    text = sample_postmortem_text.replace("2025-09-16-api-deploy-missing-env-var", "2026-10-07-checkout-deploy-before-migration")
+    text = sample_postmortem_text.replace(
+        "2025-09-16-api-deploy-missing-env-var", "2026-10-07-checkout-deploy-before-migration"
+    )
     (outside / "2026-10-07-checkout-deploy-before-migration-b.md").write_text(text)
     monkeypatch.chdir(archive)
-    assert main(["check", "incoming/2026-10-07-checkout-deploy-before-migration-b.md"]) == 0, capsys.readouterr().out
+    assert main(["check", "incoming/2026-10-07-checkout-deploy-before-migration-b.md"]) == 0, (
+        capsys.readouterr().out
+    )
 
 
 def test_console_script_runs_as_a_process(archive: Path) -> None:
     exe = shutil.which("mortem", path=str(Path(sys.executable).parent))
     assert exe is not None
-    run = subprocess.run([exe, "check", "--color", "always"], cwd=archive, capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [exe, "check", "--color", "always"], cwd=archive, capture_output=True, text=True, check=False
+    )
     assert run.returncode == 0 and run.stdout.startswith("All clear")
-    run = subprocess.run([sys.executable, "-m", "mortem", "rules", "PM030"], cwd=archive, capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "mortem", "rules", "PM030"],
+        cwd=archive,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0 and run.stdout.startswith("PM030 one-named-owner (error, action items)")
 
 
-def test_internal_errors_exit_3_without_a_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], archive: Path) -> None:
+def test_internal_errors_exit_3_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], archive: Path
+) -> None:
     import mortem.checker
 
     def explode(*args: object, **kwargs: object) -> None:

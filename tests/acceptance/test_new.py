@@ -30,8 +30,23 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_scaffold_fails_only_on_what_a_person_writes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", "Checkout: 500s after the deploy!", "--date", "2026-11-20",
-                 "--severity", "SEV2", "--service", "checkout", "--author", "Ada Nwosu"]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "Checkout: 500s after the deploy!",
+                "--date",
+                "2026-11-20",
+                "--severity",
+                "SEV2",
+                "--service",
+                "checkout",
+                "--author",
+                "Ada Nwosu",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out == "postmortems/2026-11-20-checkout-500s-after-the-deploy.md\n"
     path = repo / "postmortems" / "2026-11-20-checkout-500s-after-the-deploy.md"
     text = path.read_text()
@@ -44,7 +59,9 @@ def test_scaffold_fails_only_on_what_a_person_writes(repo: Path, capsys: pytest.
     assert len(empty_sections) == 6
     flagged_fields = {f.message.split(" ")[0] for f in result.findings if f.code == "PM004"}
     assert {"why", "times.started", "impact", "trigger", "action_items[1].owner"} <= flagged_fields
-    assert not any(field.startswith(("title", "date", "severity", "services", "status")) for field in flagged_fields)
+    assert not any(
+        field.startswith(("title", "date", "severity", "services", "status")) for field in flagged_fields
+    )
 
 
 def test_filled_scaffold_passes(repo: Path, sample_postmortem_text: str) -> None:
@@ -72,7 +89,9 @@ def test_new_never_overwrites(repo: Path, capsys: pytest.CaptureFixture[str]) ->
         (["new", "!!!"], "cannot make a file name"),
     ],
 )
-def test_bad_arguments_exit_2(repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
+def test_bad_arguments_exit_2(
+    repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
     assert main(args) == 2
     assert words in capsys.readouterr().err
     assert not (repo / "postmortems").exists()

@@ -22,13 +22,17 @@ def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     environment = dict(os.environ)
-    environment.update({
-        "PATH": f"{BIN}{os.pathsep}{environment.get('PATH', '')}",
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "GIT_AUTHOR_NAME": "Mei Chen", "GIT_AUTHOR_EMAIL": "mei@example.com",
-        "GIT_COMMITTER_NAME": "Mei Chen", "GIT_COMMITTER_EMAIL": "mei@example.com",
-        "NO_COLOR": "1",
-    })
+    environment.update(
+        {
+            "PATH": f"{BIN}{os.pathsep}{environment.get('PATH', '')}",
+            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+            "GIT_AUTHOR_NAME": "Mei Chen",
+            "GIT_AUTHOR_EMAIL": "mei@example.com",
+            "GIT_COMMITTER_NAME": "Mei Chen",
+            "GIT_COMMITTER_EMAIL": "mei@example.com",
+            "NO_COLOR": "1",
+        }
+    )
     return environment
 
 

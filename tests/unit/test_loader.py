@@ -15,8 +15,9 @@ from mortem.model import Postmortem
 NAME = "2026-10-07-checkout-deploy-before-migration.md"
 
 
-def check_one(tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str],
-              name: str = NAME) -> tuple[int, str]:
+def check_one(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str], name: str = NAME
+) -> tuple[int, str]:
     """Run the real CLI on one file; assert it left the file alone and printed no traceback."""
     path = tmp_path / name
     path.write_bytes(content)
@@ -42,8 +43,18 @@ def check_one(tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
         ("---\ntitle: x\n---\n".encode("utf-16"), "PM001", ":1:1:", "UTF-16"),
         (b"---\na: " + b"[" * 200 + b"]" * 200 + b"\n---\n", "PM003", ":2:1:", "nests"),
     ],
-    ids=["empty", "blank", "no-front-matter", "unclosed", "yaml-syntax", "not-a-mapping",
-         "nul-byte", "latin-1", "utf-16", "deep-nesting"],
+    ids=[
+        "empty",
+        "blank",
+        "no-front-matter",
+        "unclosed",
+        "yaml-syntax",
+        "not-a-mapping",
+        "nul-byte",
+        "latin-1",
+        "utf-16",
+        "deep-nesting",
+    ],
 )
 def test_unreadable_input_is_one_finding_with_a_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, code: str, where: str, words: str
@@ -110,23 +121,45 @@ def test_bom_is_a_finding_but_the_rest_is_still_checked(
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("  started: 2026-10-07T12:02:00+00:00", "  started: 2026-10-07T12:02:00",
-         ":10:12: PM004 times.started \"2026-10-07T12:02:00\" is not in the expected form"),
-        ("  started: 2026-10-07T12:02:00+00:00", "  started: 2026-02-30T25:00:00+00:00",
-         ":10:12: PM004 times.started"),
-        ("date: 2026-10-07", "date: 7th of October", ":3:7: PM004 date \"7th of October\""),
-        ("  users: 1240", "  users: \"1240\"", ":16:10: PM004 impact.users has the wrong type (text)"),
-        ("title: Checkout failed after a deploy ran ahead of its migration", "title: 42",
-         ":2:8: PM004 title has the wrong type (a number)"),
-        ("services: [checkout, postgres-main]", "services: checkout",
-         ":6:11: PM004 services has the wrong type (text)"),
+        (
+            "  started: 2026-10-07T12:02:00+00:00",
+            "  started: 2026-10-07T12:02:00",
+            ':10:12: PM004 times.started "2026-10-07T12:02:00" is not in the expected form',
+        ),
+        (
+            "  started: 2026-10-07T12:02:00+00:00",
+            "  started: 2026-02-30T25:00:00+00:00",
+            ":10:12: PM004 times.started",
+        ),
+        ("date: 2026-10-07", "date: 7th of October", ':3:7: PM004 date "7th of October"'),
+        ("  users: 1240", '  users: "1240"', ":16:10: PM004 impact.users has the wrong type (text)"),
+        (
+            "title: Checkout failed after a deploy ran ahead of its migration",
+            "title: 42",
+            ":2:8: PM004 title has the wrong type (a number)",
+        ),
+        (
+            "services: [checkout, postgres-main]",
+            "services: checkout",
+            ":6:11: PM004 services has the wrong type (text)",
+        ),
     ],
-    ids=["naive-datetime", "impossible-datetime", "free-text-date", "string-number", "number-title",
-         "scalar-list"],
+    ids=[
+        "naive-datetime",
+        "impossible-datetime",
+        "free-text-date",
+        "string-number",
+        "number-title",
+        "scalar-list",
+    ],
 )
 def test_wrong_types_point_at_the_field(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], sample_postmortem_text: str,
-    old: str, new: str, expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    sample_postmortem_text: str,
+    old: str,
+    new: str,
+    expected: str,
 ) -> None:
     assert old in sample_postmortem_text
     exit_code, output = check_one(tmp_path, sample_postmortem_text.replace(old, new).encode(), capsys)

@@ -11,7 +11,8 @@ REPO = Path(__file__).resolve().parents[2]
 def test_the_wheel_copy_of_the_schema_matches_the_source_of_truth() -> None:
     assert SOURCE_SCHEMA == REPO / "schema" / "postmortem.schema.json"
     assert PACKAGE_COPY.read_bytes() == SOURCE_SCHEMA.read_bytes(), (
-        "tools/mortem/data/postmortem.schema.json drifted: copy schema/postmortem.schema.json over it")
+        "tools/mortem/data/postmortem.schema.json drifted: copy schema/postmortem.schema.json over it"
+    )
 
 
 def test_the_checkout_reads_schema_folder() -> None:

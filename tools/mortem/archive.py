@@ -15,7 +15,11 @@ NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md"})
 
 
 def is_postmortem_name(path: Path) -> bool:
-    return path.suffix == ".md" and path.name.casefold() not in NOT_POSTMORTEMS and not path.name.startswith(("_", "."))
+    return (
+        path.suffix == ".md"
+        and path.name.casefold() not in NOT_POSTMORTEMS
+        and not path.name.startswith(("_", "."))
+    )
 
 
 def archive_files(folder: Path) -> list[Path]:
@@ -35,12 +39,14 @@ def expand(paths: Iterable[Path], config: Config) -> list[Path]:
     if not given:
         folder = config.archive_dir
         if not folder.is_dir():
-            raise UsageError(f"archive folder {display(folder, config)} does not exist "
-                             "(set `archive` in [tool.mortem], or pass files)")
+            raise UsageError(
+                f"archive folder {display(folder, config)} does not exist "
+                "(set `archive` in [tool.mortem], or pass files)"
+            )
         return archive_files(folder)
     result: list[Path] = []
     for path in given:
-        if path.is_dir() and not path.suffix == ".md":
+        if path.is_dir() and path.suffix != ".md":
             result.extend(archive_files(path))
         elif path.exists() or path.is_symlink():
             result.append(path)
@@ -65,5 +71,4 @@ def load_all(paths: Iterable[Path], config: Config) -> Iterator[Postmortem | Loa
 def load_archive(config: Config) -> list[Postmortem]:
     """Every readable postmortem of the archive, oldest first (unreadable ones are skipped:
     `mortem check` is where they are reported)."""
-    return [doc for doc in load_all(archive_files(config.archive_dir), config)
-            if isinstance(doc, Postmortem)]
+    return [doc for doc in load_all(archive_files(config.archive_dir), config) if isinstance(doc, Postmortem)]

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mortem.model import ListItem, Section, SourceLine
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+")
 _MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]")
 
 
-def _parser():  # type: ignore[no-untyped-def]
+def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # commonmark plus tables, so a table row is not mistaken for a paragraph line
@@ -34,13 +39,23 @@ def read_sections(body: str, first_line: int) -> tuple[tuple[Section, ...], tupl
         end_line0 = heads[number + 1][1] if number + 1 < len(heads) else len(lines)
         content_start = (tokens[token_index].map or [line0, line0 + 1])[1]
         sections.append(
-            _section(title, line0, content_start, end_line0, lines, tokens[token_index + 3 : end_token], first_line)
+            _section(
+                title, line0, content_start, end_line0, lines, tokens[token_index + 3 : end_token], first_line
+            )
         )
     headings = tuple(SourceLine(first_line + line0, title) for _, line0, title in heads)
     return tuple(sections), headings
 
 
-def _section(title, line0, start0, end0, lines, tokens, first_line) -> Section:  # type: ignore[no-untyped-def]
+def _section(
+    title: str,
+    line0: int,
+    start0: int,
+    end0: int,
+    lines: list[str],
+    tokens: Sequence[Token],
+    first_line: int,
+) -> Section:
     source = tuple(SourceLine(first_line + i, lines[i]) for i in range(start0, min(end0, len(lines))))
     return Section(
         title=title,
@@ -51,7 +66,7 @@ def _section(title, line0, start0, end0, lines, tokens, first_line) -> Section: 
     )
 
 
-def _top_level_items(tokens: Sequence, lines: list[str], first_line: int) -> tuple[ListItem, ...]:  # type: ignore[type-arg]
+def _top_level_items(tokens: Sequence[Token], lines: list[str], first_line: int) -> tuple[ListItem, ...]:
     items = []
     depth = 0
     for token in tokens:
@@ -66,7 +81,7 @@ def _top_level_items(tokens: Sequence, lines: list[str], first_line: int) -> tup
     return tuple(items)
 
 
-def _prose(tokens: Sequence) -> str:  # type: ignore[type-arg]
+def _prose(tokens: Sequence[Token]) -> str:
     """The words a reader sees: inline text, without HTML comments, code blocks or markup."""
     parts = []
     for token in tokens:

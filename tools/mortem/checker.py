@@ -64,7 +64,9 @@ def check_documents(docs: Iterable[Postmortem | LoadFailure], context: Context) 
         count += 1
         if isinstance(doc, LoadFailure):
             if doc.code in severities:
-                findings.append(_finding(doc.display_path, BY_CODE[doc.code], severities[doc.code], doc.issue))
+                findings.append(
+                    _finding(doc.display_path, BY_CODE[doc.code], severities[doc.code], doc.issue)
+                )
             continue
         findings.extend(_check_one(doc, rules, context))
     return CheckResult(tuple(sorted(findings)), count)

@@ -22,7 +22,7 @@ Path_ = tuple[str | int, ...]
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _TextDatesLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _TextDatesLoader(_BaseLoader):  # type: ignore[misc]
     """SafeLoader (libyaml when available) that resolves timestamps as plain strings."""
 
 
@@ -83,8 +83,12 @@ def parse_yaml(text: str, first_line: int, max_depth: int, max_nodes: int) -> Fr
     depth = _flow_depth(text)
     if depth > max_depth:
         result.problems.append(
-            Issue(first_line, 1, f"front matter nests {depth} levels deep (the limit is "
-                  f"{max_depth}); a postmortem's fields need a handful")
+            Issue(
+                first_line,
+                1,
+                f"front matter nests {depth} levels deep (the limit is "
+                f"{max_depth}); a postmortem's fields need a handful",
+            )
         )
         result.fatal = True
         return result
@@ -148,8 +152,9 @@ class _Walker:
     def value(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.nodes_left -= 1
         if self.nodes_left < 0:
-            raise _Budget("front matter has too many values (aliases expanding?); "
-                          "write the fields out plainly")
+            raise _Budget(
+                "front matter has too many values (aliases expanding?); write the fields out plainly"
+            )
         if depth > self.max_depth:
             raise _Budget(f"front matter nests deeper than {self.max_depth} levels")
         if isinstance(node, yaml.MappingNode):
@@ -174,13 +179,13 @@ class _Walker:
                 self.problem(key_node, "YAML merge keys (<<) are not supported; write the fields out")
                 continue
             if not isinstance(key, str):
-                self.problem(key_node, "a field name must be text, such as `owner:`; "
-                             f"found {_describe(key_node)}")
+                self.problem(
+                    key_node, f"a field name must be text, such as `owner:`; found {_describe(key_node)}"
+                )
                 continue
             if key in result:
                 line = self.out.positions.get((*path, key), (0, 0))[0]
-                self.problem(key_node, f"field `{key}` appears twice (first on line {line}); "
-                             "keep one")
+                self.problem(key_node, f"field `{key}` appears twice (first on line {line}); keep one")
                 continue
             same_line = value_node.start_mark.line == key_node.start_mark.line
             anchor = value_node if isinstance(value_node, yaml.ScalarNode) and same_line else key_node
@@ -194,8 +199,11 @@ class _Walker:
         if node.tag in _TEXT_TAGS:
             return str(node.value)
         if node.tag not in _SCALAR_TAGS:
-            self.problem(node, f"unsupported YAML tag {_short(node.tag)}; mortem reads plain "
-                         "text, numbers, lists and mappings only")
+            self.problem(
+                node,
+                f"unsupported YAML tag {_short(node.tag)}; mortem reads plain "
+                "text, numbers, lists and mappings only",
+            )
             return str(node.value)
         try:
             return self.loader.construct_object(node)

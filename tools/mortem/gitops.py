@@ -8,8 +8,9 @@ from pathlib import Path
 from mortem.errors import MortemError
 
 
-def commit_on_new_branch(root: Path, branch: str, path: Path, write: Callable[[], None],
-                         message: str) -> None:
+def commit_on_new_branch(
+    root: Path, branch: str, path: Path, write: Callable[[], None], message: str
+) -> None:
     """Create `branch` from HEAD, switch to it, `write()` the file and commit only that file."""
     import git
 
@@ -22,8 +23,10 @@ def commit_on_new_branch(root: Path, branch: str, path: Path, write: Callable[[]
     if not repo.head.is_valid():
         raise MortemError("the repository has no commits yet; make a first commit, then use --branch")
     if repo.index.diff("HEAD"):
-        raise MortemError("there are staged changes; commit or unstage them first, so the "
-                          "postmortem's commit holds only the postmortem")
+        raise MortemError(
+            "there are staged changes; commit or unstage them first, so the "
+            "postmortem's commit holds only the postmortem"
+        )
     previous = repo.active_branch if not repo.head.is_detached else None
     head = repo.create_head(branch)
     head.checkout()

@@ -41,24 +41,50 @@ def load(path: Path, config: Config, display_path: str | None = None) -> Postmor
     text, bom = text_or_failure
     parts = split(text)
     if parts.front_matter is None:
-        return LoadFailure(path, shown, NO_FRONT_MATTER, Issue(1, 1, (
-            "no front matter: a postmortem starts with a `---` line, its YAML fields, and "
-            "another `---` line (run `mortem new` for a template)")))
+        return LoadFailure(
+            path,
+            shown,
+            NO_FRONT_MATTER,
+            Issue(
+                1,
+                1,
+                (
+                    "no front matter: a postmortem starts with a `---` line, its YAML fields, and "
+                    "another `---` line (run `mortem new` for a template)"
+                ),
+            ),
+        )
     if not parts.closed:
-        return LoadFailure(path, shown, NO_FRONT_MATTER, Issue(1, 1, (
-            "front matter is never closed: add a `---` line after the last field")))
-    front = parse_yaml(parts.front_matter, parts.front_matter_line,
-                       config.max_yaml_depth, config.max_yaml_nodes)
+        return LoadFailure(
+            path,
+            shown,
+            NO_FRONT_MATTER,
+            Issue(1, 1, ("front matter is never closed: add a `---` line after the last field")),
+        )
+    front = parse_yaml(
+        parts.front_matter, parts.front_matter_line, config.max_yaml_depth, config.max_yaml_nodes
+    )
     if front.fatal:
         return LoadFailure(path, shown, BAD_YAML, front.problems[0])
     if not isinstance(front.data, dict):
-        return LoadFailure(path, shown, BAD_YAML, Issue(parts.front_matter_line, 1, (
-            "front matter must be a mapping of fields such as `title: ...`, not "
-            f"{type(front.data).__name__}")))
+        return LoadFailure(
+            path,
+            shown,
+            BAD_YAML,
+            Issue(
+                parts.front_matter_line,
+                1,
+                (
+                    "front matter must be a mapping of fields such as `title: ...`, not "
+                    f"{type(front.data).__name__}"
+                ),
+            ),
+        )
     issues = [(BAD_YAML, issue) for issue in front.problems]
     if bom:
-        issues.append((UNREADABLE, Issue(1, 1, "file starts with a byte-order mark; "
-                                               "save it as UTF-8 without BOM")))
+        issues.append(
+            (UNREADABLE, Issue(1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM"))
+        )
     sections, headings = read_sections(parts.body, parts.body_line)
     return Postmortem(
         path=path,
@@ -84,8 +110,10 @@ def _read_text(path: Path, config: Config, shown: str) -> tuple[str, bool] | Loa
             return fail("not a regular file; a postmortem is one Markdown file")
         size = path.stat().st_size
         if size > config.max_file_bytes:
-            return fail(f"file is {size:,} bytes, over the {config.max_file_bytes:,}-byte limit "
-                        "(max_file_bytes); a one-page postmortem is a few kilobytes")
+            return fail(
+                f"file is {size:,} bytes, over the {config.max_file_bytes:,}-byte limit "
+                "(max_file_bytes); a one-page postmortem is a few kilobytes"
+            )
         data = path.read_bytes()
     except OSError as exc:
         return fail(f"cannot read the file: {exc.strerror or exc}")
@@ -93,14 +121,16 @@ def _read_text(path: Path, config: Config, shown: str) -> tuple[str, bool] | Loa
         return fail("file is UTF-16; save it as UTF-8")
     if b"\x00" in data:
         offset = data.index(b"\x00")
-        return fail("file contains a NUL byte (binary data?); a postmortem is UTF-8 text",
-                    *_position(data, offset))
+        return fail(
+            "file contains a NUL byte (binary data?); a postmortem is UTF-8 text", *_position(data, offset)
+        )
     bom = data.startswith(codecs.BOM_UTF8)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return fail(f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
-                    *_position(data, exc.start))
+        return fail(
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8", *_position(data, exc.start)
+        )
     if not text.strip():
         return fail("file is empty; run `mortem new` for a template")
     return text, bom

@@ -15,10 +15,19 @@ SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 # One line each on what to write, from the one-page template. They are HTML comments, so
 # an unfilled section still counts as empty and `mortem check` says what is left to do.
 PROMPTS = {
-    "Summary": "Two or three sentences a non-engineer can read: what broke, who was affected, for how long, how it was resolved.",
+    "Summary": (
+        "Two or three sentences a non-engineer can read: what broke, who was affected, "
+        "for how long, how it was resolved."
+    ),
     "Impact": "Quantify it: failed requests, users or orders affected, minutes, and money where you can.",
-    "Timeline": "Timestamped facts, no interpretation, one bullet each: `- 14:02 First failed check on /checkout`. First failure, first alert, acknowledgement, key findings, mitigation, all-clear.",
-    "Root cause": "Ask why about five times, one numbered line each (`1. Why did ...? Because ...`), until you reach a condition you can change. Describe the system, not people.",
+    "Timeline": (
+        "Timestamped facts, no interpretation, one bullet each: `- 14:02 First failed check on "
+        "/checkout`. First failure, first alert, acknowledgement, key findings, mitigation, all-clear."
+    ),
+    "Root cause": (
+        "Ask why about five times, one numbered line each (`1. Why did ...? Because ...`), until "
+        "you reach a condition you can change. Describe the system, not people."
+    ),
     "What went well": "Keep what worked: the alert that fired, the runbook that existed.",
     "What was hard": "Name the friction: what slowed detection, diagnosis or the fix.",
 }
@@ -46,8 +55,9 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
-def render(title: str, day: date, severity: str | None, services: Sequence[str],
-           authors: Sequence[str] = ()) -> str:
+def render(
+    title: str, day: date, severity: str | None, services: Sequence[str], authors: Sequence[str] = ()
+) -> str:
     services_yaml = "[" + ", ".join(services) + "]"
     authors_yaml = "[" + ", ".join(_quoted(a) for a in authors) + "]"
     front = f"""---
@@ -119,6 +129,8 @@ def _bad_day(text: str) -> date:
 def check_services(services: Sequence[str]) -> list[str]:
     for service in services:
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", service):
-            raise UsageError(f"--service {service!r} is not a slug; use lowercase letters, "
-                             "digits and hyphens, such as postgres-main")
+            raise UsageError(
+                f"--service {service!r} is not a slug; use lowercase letters, "
+                "digits and hyphens, such as postgres-main"
+            )
     return list(dict.fromkeys(services))

@@ -71,11 +71,16 @@ def schema_issues(doc: Postmortem) -> Iterator[Issue]:
 def _pointed(path: tuple[str | int, ...], error: ValidationError) -> tuple[str | int, ...]:
     """Unknown fields are reported on their own line, not on their parent's."""
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-        known = error.schema.get("properties", {})
+        known = _properties(error)
         extra = [key for key in error.instance if key not in known]
         if extra:
             return (*path, extra[0])
     return path
+
+
+def _properties(error: ValidationError) -> dict[str, Any]:
+    schema = error.schema
+    return dict(schema.get("properties", {})) if isinstance(schema, Mapping) else {}
 
 
 def _missing_field(error: ValidationError) -> str | None:
@@ -99,7 +104,7 @@ def describe_path(path: tuple[str | int, ...]) -> str:
 def _field_help(path: tuple[str | int, ...], field: str | None = None) -> str | None:
     """The schema's description of a field: the schema explains itself in the messages."""
     node: Any = load_schema()
-    for part in (*path, *( [field] if field else [])):
+    for part in (*path, *([field] if field else [])):
         node = _resolve(node)
         if isinstance(part, int):
             node = node.get("items", {})
@@ -135,9 +140,9 @@ def _message(path: tuple[str | int, ...], error: ValidationError) -> str:
     value = error.instance
     kind = error.validator
     if kind == "additionalProperties":
-        extra = sorted(set(value) - set(error.schema.get("properties", {}))) if isinstance(value, dict) else []
+        extra = sorted(set(value) - set(_properties(error))) if isinstance(value, dict) else []
         names = ", ".join(f"`{e}`" for e in extra) or "a field"
-        known = ", ".join(sorted(error.schema.get("properties", {})))
+        known = ", ".join(sorted(_properties(error)))
         return f"{where}: unknown field {names} (a typo?); known fields: {known}"
     if value == "" or value == [] or value == {}:
         kind = "minLength"
@@ -152,7 +157,9 @@ def _message(path: tuple[str | int, ...], error: ValidationError) -> str:
             "minItems": "is empty",
             "minProperties": "is empty",
         }[kind]
-        subject = f"{where} {shown}" if kind not in ("minLength", "minItems", "minProperties", "type") else where
+        subject = (
+            f"{where} {shown}" if kind not in ("minLength", "minItems", "minProperties", "type") else where
+        )
         return f"{subject} {problem}" + (f": {hint}" if hint else "")
     return f"{where}: {error.message}"
 

@@ -18,14 +18,42 @@ from mortem.reporters import REPORTERS
 GOLDEN = Path(__file__).parents[2] / "golden"
 
 FINDINGS = (
-    Finding("postmortems/2026-10-07-checkout.md", 32, 12, "PM030", "one-named-owner", Severity.ERROR,
-            "action item 1 ('Run migrations'): owner 'the team' is a group, not a person; name the one person"),
-    Finding("postmortems/2026-10-07-checkout.md", 32, 12, "PM030", "one-named-owner", Severity.ERROR,
-            "action item 1 ('Run migrations'): owner 'the team' is a group, not a person; name the one person"),
-    Finding("postmortems/2026-10-07-checkout.md", 68, 53, "PM040", "blame-language", Severity.WARNING,
-            "\"'s fault\" reads as blame; describe the condition: 100% of it,\nnot the person"),
-    Finding("postmortems/a, b: c.md", 1, 1, "PM010", "file-name", Severity.ERROR,
-            "file name 'a, b: c.md' is not YYYY-MM-DD-slug"),
+    Finding(
+        "postmortems/2026-10-07-checkout.md",
+        32,
+        12,
+        "PM030",
+        "one-named-owner",
+        Severity.ERROR,
+        "action item 1 ('Run migrations'): owner 'the team' is a group, not a person; name the one person",
+    ),
+    Finding(
+        "postmortems/2026-10-07-checkout.md",
+        32,
+        12,
+        "PM030",
+        "one-named-owner",
+        Severity.ERROR,
+        "action item 1 ('Run migrations'): owner 'the team' is a group, not a person; name the one person",
+    ),
+    Finding(
+        "postmortems/2026-10-07-checkout.md",
+        68,
+        53,
+        "PM040",
+        "blame-language",
+        Severity.WARNING,
+        '"\'s fault" reads as blame; describe the condition: 100% of it,\nnot the person',
+    ),
+    Finding(
+        "postmortems/a, b: c.md",
+        1,
+        1,
+        "PM010",
+        "file-name",
+        Severity.ERROR,
+        "file name 'a, b: c.md' is not YYYY-MM-DD-slug",
+    ),
 )
 RESULT = CheckResult(FINDINGS, files=3)
 
@@ -65,4 +93,6 @@ def test_text_colour_only_when_asked() -> None:
 
 
 def test_clean_result_says_so() -> None:
-    assert REPORTERS["text"](CheckResult((), files=11), False) == "All clear: 11 files checked, no findings.\n"
+    assert (
+        REPORTERS["text"](CheckResult((), files=11), False) == "All clear: 11 files checked, no findings.\n"
+    )

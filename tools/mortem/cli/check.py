@@ -12,17 +12,31 @@ FORMATS = ("text", "json", "github", "codeclimate")
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "check", help="check postmortems against the format and the practice",
+        "check",
+        help="check postmortems against the format and the practice",
         description="Check postmortems (default: the whole archive folder). Exit 0 when "
-                    "there are no errors, 1 when there are, 2 for usage or configuration errors.")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="postmortem files or folders (default: the archive folder)")
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="output format (default: text)")
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="mortem.toml or pyproject.toml to use instead of the nearest one")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="colour the text output (default: auto, on a terminal only)")
+        "there are no errors, 1 when there are, 2 for usage or configuration errors.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="postmortem files or folders (default: the archive folder)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="mortem.toml or pyproject.toml to use instead of the nearest one",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (default: auto, on a terminal only)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -33,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     result = check_paths(args.paths, config)
-    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                        and not _no_color())
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not _no_color())
     sys.stdout.write(REPORTERS[args.format](result, colour))
     return result.exit_code
 

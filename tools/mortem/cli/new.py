@@ -9,18 +9,29 @@ from typing import Any
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "new", help="start a postmortem from the one-page template",
+        "new",
+        help="start a postmortem from the one-page template",
         description="Write postmortems/<date>-<slug>.md with the front matter filled in as far "
-                    "as the arguments allow and a prompt in each section. Never overwrites.")
+        "as the arguments allow and a prompt in each section. Never overwrites.",
+    )
     parser.add_argument("title", help="a short headline of what broke")
     parser.add_argument("--date", help="the day the incident started, YYYY-MM-DD (default: today)")
     parser.add_argument("--severity", choices=("SEV1", "SEV2", "SEV3", "SEV4"))
-    parser.add_argument("--service", action="append", default=[], metavar="NAME",
-                        help="a service involved (repeat for several)")
-    parser.add_argument("--author", action="append", default=[], metavar="NAME",
-                        help="who is writing it (repeat for several)")
-    parser.add_argument("--branch", action="store_true",
-                        help="also create the branch postmortem/<slug> and commit the file on it")
+    parser.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a service involved (repeat for several)",
+    )
+    parser.add_argument(
+        "--author", action="append", default=[], metavar="NAME", help="who is writing it (repeat for several)"
+    )
+    parser.add_argument(
+        "--branch",
+        action="store_true",
+        help="also create the branch postmortem/<slug> and commit the file on it",
+    )
     parser.add_argument("--config", type=Path, metavar="FILE")
     parser.set_defaults(run=run)
 
@@ -44,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
         from mortem.gitops import commit_on_new_branch
 
         branch = f"postmortem/{scaffold.slugify(args.title)}"
-        commit_on_new_branch(config.root, branch, path, lambda: write_new(path, text),
-                             f"Start the postmortem: {args.title}")
+        commit_on_new_branch(
+            config.root, branch, path, lambda: write_new(path, text), f"Start the postmortem: {args.title}"
+        )
         print(display(path, config))
         print(f"on branch {branch}, committed; fill it in, then open a pull request")
         return 0

@@ -9,18 +9,19 @@ from typing import Any
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "rules", help="explain the rules `mortem check` applies",
+        "rules",
+        help="explain the rules `mortem check` applies",
         description="Print each rule's code, name, severity, what it checks, why, and a bad "
-                    "and a good example.")
+        "and a good example.",
+    )
     parser.add_argument("codes", nargs="*", metavar="RULE", help="rule codes or names (default: all)")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "markdown", "json", "table"), default="text")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from mortem.checker import resolve_rule
-    from mortem.errors import UsageError
-    from mortem.errors import ConfigError
+    from mortem.errors import ConfigError, UsageError
     from mortem.render.rules import render_rules
     from mortem.rules import ALL_RULES
 

@@ -11,8 +11,10 @@ from mortem.rules.base import DOC_HEADINGS, Rule
 
 def rule_markdown(rule: Rule) -> str:
     """One rule's page: the docstring is already Markdown under ruff's fixed headings."""
-    return (f"# {rule.code} {rule.name}\n\n"
-            f"Severity: **{rule.severity}** by default · Family: {rule.family}\n\n{rule.doc}\n")
+    return (
+        f"# {rule.code} {rule.name}\n\n"
+        f"Severity: **{rule.severity}** by default · Family: {rule.family}\n\n{rule.doc}\n"
+    )
 
 
 def rule_text(rule: Rule) -> str:
@@ -40,9 +42,20 @@ def rule_record(rule: Rule) -> dict[str, str]:
     }
 
 
+def rules_table(rules: Sequence[Rule]) -> str:
+    """A Markdown table of every rule: the README's rule list."""
+    rows = ["| code | name | default | what it checks |", "|---|---|---|---|"]
+    for rule in rules:
+        summary = rule.summary.replace("|", "\\|")
+        rows.append(f"| {rule.code} | `{rule.name}` | {rule.severity} | {summary} |")
+    return "\n".join(rows) + "\n"
+
+
 def render_rules(rules: Sequence[Rule], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([rule_record(r) for r in rules], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "table":
+        return rules_table(rules)
     if fmt == "markdown":
         return "\n".join(rule_markdown(r).replace("\n# ", "\n## ", 1) for r in rules)
     return "\n".join(rule_text(r) for r in rules)

@@ -15,8 +15,10 @@ def _line(finding: Finding, colour: bool) -> str:
     if not colour:
         return f"{place} {finding.code} {message} ({finding.severity}, {finding.name})"
     tint = _COLOURS[finding.severity]
-    return (f"{_BOLD}{place}{_RESET} {tint}{finding.code}{_RESET} {message} "
-            f"{_DIM}({finding.severity}, {finding.name}){_RESET}")
+    return (
+        f"{_BOLD}{place}{_RESET} {tint}{finding.code}{_RESET} {message} "
+        f"{_DIM}({finding.severity}, {finding.name}){_RESET}"
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -27,8 +29,7 @@ def summary(result: CheckResult) -> str:
     files = _plural(result.files, "file")
     if not result.findings:
         return f"All clear: {files} checked, no findings."
-    return (f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')} "
-            f"in {files} checked.")
+    return f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')} in {files} checked."
 
 
 def render(result: CheckResult, colour: bool = False) -> str:

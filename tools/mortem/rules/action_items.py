@@ -55,8 +55,10 @@ def one_named_owner(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
             continue  # a missing owner is the schema rule's finding
         problem = owner_problem(item.owner)
         if problem:
-            yield doc.at(("action_items", item.index, "owner"), (
-                f"{_item_label(item)}: {problem}; name the one person who will see it through"))
+            yield doc.at(
+                ("action_items", item.index, "owner"),
+                (f"{_item_label(item)}: {problem}; name the one person who will see it through"),
+            )
 
 
 @rule("PM031", "owner-on-roster", Severity.ERROR, "action items")
@@ -88,10 +90,17 @@ def owner_on_roster(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
             continue
         if item.owner.strip().casefold() not in roster:
             suggestion = _roster_match(item.owner, ctx.config.roster)
-            yield doc.at(("action_items", item.index, "owner"), (
-                f"{_item_label(item)}: owner {item.owner!r} is not on the roster"
-                + (f"; did you mean {suggestion!r}?" if suggestion else
-                   "; use a name from [tool.mortem] roster, or add them there")))
+            yield doc.at(
+                ("action_items", item.index, "owner"),
+                (
+                    f"{_item_label(item)}: owner {item.owner!r} is not on the roster"
+                    + (
+                        f"; did you mean {suggestion!r}?"
+                        if suggestion
+                        else "; use a name from [tool.mortem] roster, or add them there"
+                    )
+                ),
+            )
 
 
 def _roster_match(owner: str, roster: tuple[str, ...]) -> str | None:
@@ -133,9 +142,13 @@ def tracker_link(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     compiled = re.compile(pattern)
     for item in doc.action_items:
         if item.link and not compiled.search(item.link):
-            yield doc.at(("action_items", item.index, "link"), (
-                f"{_item_label(item)}: link {item.link!r} does not look like an issue in "
-                f"the team's tracker (link_pattern {pattern!r}); file the issue and link it"))
+            yield doc.at(
+                ("action_items", item.index, "link"),
+                (
+                    f"{_item_label(item)}: link {item.link!r} does not look like an issue in "
+                    f"the team's tracker (link_pattern {pattern!r}); file the issue and link it"
+                ),
+            )
 
 
 @rule("PM033", "due-within-window", Severity.WARNING, "action items")
@@ -170,12 +183,18 @@ def due_within_window(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
             continue
         days = (item.due - day).days
         if days > window:
-            yield doc.at(("action_items", item.index, "due"), (
-                f"{_item_label(item)} is due {days} days after the incident (over {window}); "
-                "make it small enough to ship in about a week, or split off the first step"))
+            yield doc.at(
+                ("action_items", item.index, "due"),
+                (
+                    f"{_item_label(item)} is due {days} days after the incident (over {window}); "
+                    "make it small enough to ship in about a week, or split off the first step"
+                ),
+            )
         elif days < 0:
-            yield doc.at(("action_items", item.index, "due"), (
-                f"{_item_label(item)} is due {-days} days before the incident; a typo?"))
+            yield doc.at(
+                ("action_items", item.index, "due"),
+                (f"{_item_label(item)} is due {-days} days before the incident; a typo?"),
+            )
 
 
 @rule("PM034", "specific-action-item", Severity.WARNING, "action items")
@@ -204,10 +223,14 @@ def specific_action_item(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         title = normalise(item.title or "")
         for phrase in vague_phrases():
             if phrase.pattern.search(title):
-                yield doc.at(("action_items", item.index, "title"), (
-                    f"{_item_label(item)}: {phrase.text!r} is a wish, not a fix; say what "
-                    "will change and how you will know it is done (for example \"alert on "
-                    "/checkout after two failed checks\")"))
+                yield doc.at(
+                    ("action_items", item.index, "title"),
+                    (
+                        f"{_item_label(item)}: {phrase.text!r} is a wish, not a fix; say what "
+                        'will change and how you will know it is done (for example "alert on '
+                        '/checkout after two failed checks")'
+                    ),
+                )
                 break
 
 
@@ -246,8 +269,9 @@ def mitigation_item(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Add one such as "one-command rollback documented in the deploy runbook", bucket `mitigation`.
     """
-    yield from _bucket_missing(doc, "mitigation", "add one that shrinks the blast radius "
-                               "(a rollback runbook, a feature flag)")
+    yield from _bucket_missing(
+        doc, "mitigation", "add one that shrinks the blast radius (a rollback runbook, a feature flag)"
+    )
 
 
 def _bucket_missing(doc: Postmortem, bucket: str, advice: str) -> Iterator[Issue]:
@@ -256,5 +280,12 @@ def _bucket_missing(doc: Postmortem, bucket: str, advice: str) -> Iterator[Issue
         yield doc.at(("action_items",), f"no action item in the {bucket} bucket; {advice}")
 
 
-RULES = (one_named_owner, owner_on_roster, tracker_link, due_within_window,
-         specific_action_item, detection_item, mitigation_item)
+RULES = (
+    one_named_owner,
+    owner_on_roster,
+    tracker_link,
+    due_within_window,
+    specific_action_item,
+    detection_item,
+    mitigation_item,
+)

@@ -38,7 +38,7 @@ class Rule:
     @property
     def summary(self) -> str:
         """The first sentence of "What it does", for one-line listings."""
-        text = self.section("What it does")
+        text = " ".join(self.section("What it does").split())
         return text.split(". ")[0].rstrip(".") + "." if text else ""
 
     def section(self, heading: str) -> str:

@@ -29,7 +29,7 @@ def body_lines(doc: Postmortem) -> Iterator[SourceLine]:
 
 
 def _without_comments(text: str, in_comment: bool) -> tuple[str, bool]:
-    out = []
+    out: list[str] = []
     position = 0
     while position < len(text):
         if in_comment:
@@ -102,8 +102,11 @@ def _get(doc: Postmortem, path: tuple[str | int, ...]) -> object:
 def _blame_in(text: str, line: int, column_offset: int) -> Iterator[Issue]:
     for phrase in blame_phrases():
         for match in phrase.pattern.finditer(text):
-            yield Issue(line, column_offset + match.start() + 1, (
-                f"{match.group(0)!r} reads as blame; {phrase.suggest}"))
+            yield Issue(
+                line,
+                column_offset + match.start() + 1,
+                (f"{match.group(0)!r} reads as blame; {phrase.suggest}"),
+            )
 
 
 @rule("PM041", "no-names-in-root-cause", Severity.WARNING, "blameless")
@@ -156,9 +159,14 @@ def _names_pattern(roster: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def _names_in(pattern: re.Pattern[str], text: str, line: int, offset: int) -> Iterator[Issue]:
     for match in pattern.finditer(text):
-        yield Issue(line, offset + match.start() + 1, (
-            f"{match.group(0)!r} is named in the root cause; describe the condition that let "
-            "a reasonable action cause the outage (keep names in the Timeline)"))
+        yield Issue(
+            line,
+            offset + match.start() + 1,
+            (
+                f"{match.group(0)!r} is named in the root cause; describe the condition that let "
+                "a reasonable action cause the outage (keep names in the Timeline)"
+            ),
+        )
 
 
 RULES = (blame_language, no_names_in_root_cause)

@@ -79,9 +79,13 @@ def times_in_order(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         if value is None:
             continue
         if previous is not None and value < previous:
-            yield doc.at(("times", name), (
-                f"times.{name} ({value.isoformat()}) is before times.{previous_name} "
-                f"({previous.isoformat()}); check the time zone offsets"))
+            yield doc.at(
+                ("times", name),
+                (
+                    f"times.{name} ({value.isoformat()}) is before times.{previous_name} "
+                    f"({previous.isoformat()}); check the time zone offsets"
+                ),
+            )
         previous_name, previous = name, value
 
 

@@ -40,8 +40,12 @@ def file_name(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         except ValueError:
             problem = f"starts with {match.group(1)}, which is not a real date"
     if problem:
-        yield Issue(1, 1, f"file name {doc.path.name!r} {problem}; "
-                    "for example 2026-03-04-checkout-deploy-before-migration.md")
+        yield Issue(
+            1,
+            1,
+            f"file name {doc.path.name!r} {problem}; "
+            "for example 2026-03-04-checkout-deploy-before-migration.md",
+        )
 
 
 @rule("PM011", "dates-agree", Severity.ERROR, "identity")
@@ -66,13 +70,20 @@ def dates_agree(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     if day is None:
         return
     if match and match.group(1) != day.isoformat():
-        yield doc.at(("date",), f"date {day.isoformat()} does not match the file name's "
-                     f"{match.group(1)}; rename the file or fix the date")
+        yield doc.at(
+            ("date",),
+            f"date {day.isoformat()} does not match the file name's "
+            f"{match.group(1)}; rename the file or fix the date",
+        )
     started = doc.times.started
     if started is not None and started.date() != day:
-        yield doc.at(("times", "started"), (
-            f"times.started is on {started.date().isoformat()} but date is {day.isoformat()}; "
-            "date is the day the incident started"))
+        yield doc.at(
+            ("times", "started"),
+            (
+                f"times.started is on {started.date().isoformat()} but date is {day.isoformat()}; "
+                "date is the day the incident started"
+            ),
+        )
 
 
 @rule("PM012", "related-exists", Severity.ERROR, "identity")
@@ -100,8 +111,11 @@ def related_exists(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
             yield doc.at(("related", index), "a postmortem cannot be related to itself")
         elif related_id not in ctx.archive_ids:
             hint = _closest(related_id, ctx.archive_ids)
-            yield doc.at(("related", index), f"related id {related_id!r} is not in the archive"
-                         + (f"; did you mean {hint!r}?" if hint else ""))
+            yield doc.at(
+                ("related", index),
+                f"related id {related_id!r} is not in the archive"
+                + (f"; did you mean {hint!r}?" if hint else ""),
+            )
 
 
 def _closest(wanted: str, ids: frozenset[str]) -> str | None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from mortem.rules.base import reading_rule
 
-readable_file = reading_rule("PM001", "readable-file", """
+readable_file = reading_rule(
+    "PM001",
+    "readable-file",
+    """
     ## What it does
     Checks that the file is a regular, readable UTF-8 text file under the size limit, with
     no NUL bytes and no byte-order mark.
@@ -18,9 +21,13 @@ readable_file = reading_rule("PM001", "readable-file", """
 
     ## Use instead
     Save the file as UTF-8 without BOM and link large logs instead of pasting them.
-""")
+""",
+)
 
-front_matter_present = reading_rule("PM002", "front-matter-present", """
+front_matter_present = reading_rule(
+    "PM002",
+    "front-matter-present",
+    """
     ## What it does
     Checks that the file starts with YAML front matter between two `---` lines.
 
@@ -43,9 +50,13 @@ front_matter_present = reading_rule("PM002", "front-matter-present", """
     ---
     ## Summary
     ```
-""")
+""",
+)
 
-valid_yaml = reading_rule("PM003", "valid-yaml", """
+valid_yaml = reading_rule(
+    "PM003",
+    "valid-yaml",
+    """
     ## What it does
     Checks that the front matter is plain YAML: no syntax errors, no duplicate fields, no
     tags such as `!!python/object`, field names that are text, and nesting and alias
@@ -66,6 +77,7 @@ valid_yaml = reading_rule("PM003", "valid-yaml", """
     ```yaml
     owner: Mei Chen
     ```
-""")
+""",
+)
 
 RULES = (readable_file, front_matter_present, valid_yaml)

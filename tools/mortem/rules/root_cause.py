@@ -12,8 +12,39 @@ from mortem.words import non_causes, normalise
 
 _WHY_STEP = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*[*_]{0,2}why\b", re.IGNORECASE)
 _STOP_WORDS = frozenset(
-    "a an the and or of to in on at for by with from was were is are be been it its this that "
-    "as into after before during our we".split()
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "as",
+        "into",
+        "after",
+        "before",
+        "during",
+        "our",
+        "we",
+    }
 )
 
 
@@ -56,9 +87,14 @@ def five_whys(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     steps = why_steps(doc)
     wanted = ctx.config.min_whys
     if steps < wanted:
-        yield Issue(section.line, 1, (
-            f"the Root cause has {steps} why step{'s' if steps != 1 else ''}; ask why at least "
-            f"{wanted} times (lines starting \"Why\") until you reach a condition you can change"))
+        yield Issue(
+            section.line,
+            1,
+            (
+                f"the Root cause has {steps} why step{'s' if steps != 1 else ''}; ask why at least "
+                f'{wanted} times (lines starting "Why") until you reach a condition you can change'
+            ),
+        )
 
 
 def _content_words(text: str) -> set[str]:
@@ -106,13 +142,21 @@ def root_cause_not_trigger(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         path = ("root_causes", cause.index, "summary")
         bad = next((p.text for p in non_causes() if p.pattern.search(normalise(cause.summary))), None)
         if bad:
-            yield doc.at(path, (
-                f"root cause {cause.index + 1} names {bad!r}; ask why the system let a "
-                "reasonable action cause an outage, and name that condition"))
+            yield doc.at(
+                path,
+                (
+                    f"root cause {cause.index + 1} names {bad!r}; ask why the system let a "
+                    "reasonable action cause an outage, and name that condition"
+                ),
+            )
         elif trigger and restates(cause.summary, trigger):
-            yield doc.at(path, (
-                f"root cause {cause.index + 1} restates the trigger; the trigger is what "
-                "happened, the root cause is the condition that let it cause an outage"))
+            yield doc.at(
+                path,
+                (
+                    f"root cause {cause.index + 1} restates the trigger; the trigger is what "
+                    "happened, the root cause is the condition that let it cause an outage"
+                ),
+            )
 
 
 @rule("PM052", "detection-cause", Severity.WARNING, "root cause")
@@ -140,9 +184,13 @@ def detection_cause(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     """
     causes = doc.root_causes
     if causes and all(cause.kind == "prevention" for cause in causes):
-        yield doc.at(("root_causes",), (
-            "every root cause is about prevention; how did we find out? A detection root "
-            "cause usually stands beside the prevention one"))
+        yield doc.at(
+            ("root_causes",),
+            (
+                "every root cause is about prevention; how did we find out? A detection root "
+                "cause usually stands beside the prevention one"
+            ),
+        )
 
 
 RULES = (five_whys, root_cause_not_trigger, detection_cause)

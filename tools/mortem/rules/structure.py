@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 from mortem.findings import Issue, Severity
 from mortem.model import SECTION_TITLES, Postmortem
@@ -49,19 +50,30 @@ def required_sections(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     for heading in doc.headings:
         title = _canonical(heading.text)
         if title is None:
-            yield Issue(heading.number, 1, (
-                f"unexpected section {heading.text!r}; the template's sections are "
-                f"{', '.join(SECTION_TITLES)} (make it a ### heading inside one of them)"))
+            yield Issue(
+                heading.number,
+                1,
+                (
+                    f"unexpected section {heading.text!r}; the template's sections are "
+                    f"{', '.join(SECTION_TITLES)} (make it a ### heading inside one of them)"
+                ),
+            )
             continue
         if title in seen:
-            yield Issue(heading.number, 1, f"section {title!r} appears twice (first on line "
-                        f"{seen[title]}); merge them")
+            yield Issue(
+                heading.number,
+                1,
+                f"section {title!r} appears twice (first on line {seen[title]}); merge them",
+            )
             continue
         seen[title] = heading.number
         order = SECTION_TITLES.index(title)
         if order < highest:
-            yield Issue(heading.number, 1, (
-                f"section {title!r} is out of order; it comes before {SECTION_TITLES[highest]!r}"))
+            yield Issue(
+                heading.number,
+                1,
+                (f"section {title!r} is out of order; it comes before {SECTION_TITLES[highest]!r}"),
+            )
         highest = max(highest, order)
     missing = [title for title in SECTION_TITLES if title not in seen]
     if missing:
@@ -95,12 +107,18 @@ def section_not_empty(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     """
     for section in doc.sections:
         if _canonical(section.title) and section.is_empty:
-            yield Issue(section.line, 1, f"section {section.title!r} is empty; "
-                        f"{_PROMPTS.get(_canonical(section.title) or '', 'write it')}")
+            yield Issue(
+                section.line,
+                1,
+                f"section {section.title!r} is empty; "
+                f"{_PROMPTS.get(_canonical(section.title) or '', 'write it')}",
+            )
 
 
 _PROMPTS = {
-    "Summary": "say in two or three sentences what broke, who was affected, for how long, and how it was resolved",
+    "Summary": (
+        "say in two or three sentences what broke, who was affected, for how long, and how it was resolved"
+    ),
     "Impact": "quantify it: failed requests, users or orders affected, minutes, money",
     "Timeline": "list timestamped facts: first failure, first alert, acknowledgement, mitigation, all-clear",
     "Root cause": "ask why about five times until you reach a condition you can change",
@@ -131,10 +149,15 @@ def one_page(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         total += section.words
         if total > ctx.config.word_limit:
             overall = sum(s.words for s in doc.sections)
-            yield Issue(section.line, 1, (
-                f"the body has {overall} words, over the one-page limit of "
-                f"{ctx.config.word_limit}; the limit is passed in {section.title!r}: "
-                "cut detail that does not change an action item, or link it"))
+            yield Issue(
+                section.line,
+                1,
+                (
+                    f"the body has {overall} words, over the one-page limit of "
+                    f"{ctx.config.word_limit}; the limit is passed in {section.title!r}: "
+                    "cut detail that does not change an action item, or link it"
+                ),
+            )
             return
 
 
@@ -171,9 +194,14 @@ def summary_length(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         return
     sentences = count_sentences(section.prose)
     if sentences > ctx.config.summary_sentences:
-        yield Issue(section.line, 1, (
-            f"the Summary has {sentences} sentences; keep it to {ctx.config.summary_sentences} "
-            "a non-engineer can read: what broke, who was affected, how long, how it was resolved"))
+        yield Issue(
+            section.line,
+            1,
+            (
+                f"the Summary has {sentences} sentences; keep it to {ctx.config.summary_sentences} "
+                "a non-engineer can read: what broke, who was affected, how long, how it was resolved"
+            ),
+        )
 
 
 @rule("PM024", "impact-quantified", Severity.ERROR, "structure")
@@ -202,8 +230,12 @@ def impact_quantified(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     if section is None or section.is_empty:
         return
     if not re.search(r"\d", section.prose):
-        yield Issue(section.line, 1, "the Impact section states no number; quantify it "
-                    "(failed requests, users or orders affected, minutes, money)")
+        yield Issue(
+            section.line,
+            1,
+            "the Impact section states no number; quantify it "
+            "(failed requests, users or orders affected, minutes, money)",
+        )
 
 
 @rule("PM025", "timeline-times", Severity.ERROR, "structure")
@@ -234,13 +266,21 @@ def timeline_times(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         return
     entries = doc.timeline
     if not entries:
-        yield Issue(section.line, 1, "the Timeline has no bullets; write it as a list of "
-                    "`- HH:MM what happened` lines")
+        yield Issue(
+            section.line,
+            1,
+            "the Timeline has no bullets; write it as a list of `- HH:MM what happened` lines",
+        )
     for entry in entries:
         if entry.at is None:
-            yield Issue(entry.line, 1, (
-                f"timeline bullet does not begin with a valid time: {entry.text[:40]!r}; "
-                "start it with HH:MM (or YYYY-MM-DD HH:MM on a new day)"))
+            yield Issue(
+                entry.line,
+                1,
+                (
+                    f"timeline bullet does not begin with a valid time: {entry.text[:40]!r}; "
+                    "start it with HH:MM (or YYYY-MM-DD HH:MM on a new day)"
+                ),
+            )
 
 
 @rule("PM026", "timeline-order", Severity.ERROR, "structure")
@@ -265,18 +305,30 @@ def timeline_order(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     - 14:12 Page acknowledged.
     ```
     """
-    latest = None
+    latest: tuple[datetime, int] | None = None  # the latest time so far, and its line
     for entry in doc.timeline:
         if entry.at is None:
             continue
-        if latest is not None and entry.at < latest.at:  # type: ignore[unreachable]
-            yield Issue(entry.line, 1, (
-                f"timeline bullet at {entry.at:%H:%M} comes after one at {latest.at:%H:%M} "
-                f"(line {latest.line}); put bullets in time order, or add the date if it "
-                "is the next day"))
+        if latest is not None and entry.at < latest[0]:
+            yield Issue(
+                entry.line,
+                1,
+                (
+                    f"timeline bullet at {entry.at:%H:%M} comes after one at {latest[0]:%H:%M} "
+                    f"(line {latest[1]}); put bullets in time order, or add the date if it "
+                    "is the next day"
+                ),
+            )
         else:
-            latest = entry
+            latest = (entry.at, entry.line)
 
 
-RULES = (required_sections, section_not_empty, one_page, summary_length, impact_quantified,
-         timeline_times, timeline_order)
+RULES = (
+    required_sections,
+    section_not_empty,
+    one_page,
+    summary_length,
+    impact_quantified,
+    timeline_times,
+    timeline_order,
+)

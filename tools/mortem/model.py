@@ -43,7 +43,16 @@ class Times:
         return _between(self.detected, self.acknowledged)
 
     @property
+    def time_to_mitigate(self) -> timedelta | None:
+        return _between(self.started, self.mitigated)
+
+    @property
+    def time_to_resolve(self) -> timedelta | None:
+        return _between(self.started, self.resolved)
+
+    @property
     def duration(self) -> timedelta | None:
+        """How long it lasted: to the all-clear, or to mitigation when that is all we know."""
         return _between(self.started, self.resolved or self.mitigated)
 
 

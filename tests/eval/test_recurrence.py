@@ -1,0 +1,51 @@
+"""How well `mortem patterns` finds postmortems that share a cause family, measured.
+
+Pairwise precision and recall of "same cause family" against hand labels: tuned on the
+"tune" split, reported on the "heldout" split (see recurrence/labels.toml for its history).
+"""
+
+from __future__ import annotations
+
+import pytest
+from recurrence_eval import HERE, evaluate, labels
+
+from mortem.config import Config
+from mortem.loader import load
+from mortem.model import Postmortem
+
+# The issue asks for precision >= 0.9 and recall >= 0.85 on held-out data. The floors
+# below guard the figures reached so far (held-out 0.889 / 0.800 when written), so a change
+# that makes matching worse fails; raising them to the targets is open work.
+FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.75)}
+TARGET = (0.90, 0.85)
+
+
+def test_every_eval_file_is_a_real_postmortem() -> None:
+    config = Config(root=HERE)
+    files = sorted((HERE / "postmortems").glob("*.md"))
+    assert len(files) >= 40
+    assert {f.stem for f in files} == set(labels())
+    for path in files:
+        assert isinstance(load(path, config), Postmortem), path.name
+
+
+def test_the_set_is_hard_enough() -> None:
+    """At least 8 families, and the category slug alone does not give the answer."""
+    families = {family for family, _ in labels().values()}
+    assert len([f for f in families if not f.startswith("singleton")]) >= 8
+    config = Config(root=HERE)
+    slugs = [doc.root_causes[0].category for path in sorted((HERE / "postmortems").glob("*.md"))
+             if isinstance(doc := load(path, config), Postmortem)]
+    assert len(set(slugs)) >= 0.95 * len(slugs)
+
+
+@pytest.mark.parametrize("split", ["tune", "heldout"])
+def test_precision_and_recall(split: str, capsys: pytest.CaptureFixture[str]) -> None:
+    score = evaluate(split)
+    with capsys.disabled():
+        met = "meets" if score.precision >= TARGET[0] and score.recall >= TARGET[1] else "below"
+        print(f"\nrecurrence eval [{split}]: {score} ({met} the target "
+              f"precision {TARGET[0]}, recall {TARGET[1]})")
+    precision, recall = FLOORS[split]
+    assert score.precision >= precision
+    assert score.recall >= recall

@@ -1,0 +1,457 @@
+"""Recurring root causes: which postmortems share one, and the patterns they form.
+
+The unit compared is one root cause, not one postmortem: an incident usually has a
+prevention cause and a detection cause, and each may recur with a different incident. Two
+causes match when their normalised category slugs are equal, or when their text (summary,
+plus the why-chain and trigger for the prevention side) is similar by TF-IDF cosine. A
+pattern is a connected group of matching causes from two or more postmortems.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from mortem.analysis.similarity import (
+    Corpus,
+    Vector,
+    Words,
+    average_linkage,
+    build_corpus,
+    cosine,
+    make_words,
+)
+from mortem.analysis.similarity import shared_terms as top_shared_terms
+from mortem.config import Config
+from mortem.model import ID_PATTERN, ActionItem, Postmortem, RootCause
+
+# Tuned on the "tune" half of tests/eval/recurrence only (tests/eval/recurrence_eval.py):
+# the setting chosen is the middle of the widest plateau, not the single best point.
+LINK_THRESHOLD = 0.17  # mean cosine at which two groups of root causes are one cause
+EDGE_MIN = 0.12  # pairs below this count as unrelated (0) when averaging (and are not searched)
+DETECTION_DISCOUNT = 0.5  # a detection cause's similarity counts for less; see _discount
+LINKED_THRESHOLD = 0.1  # lower bar when an author already linked the two in `related`
+RELATED_MIN = 0.08  # below this, `mortem related` shows nothing rather than noise
+LINKED_SCORE = 0.5  # an author's `related` link ranks like a clear text match
+
+# How much each part of a postmortem says about its cause: the author's category and
+# summary name it directly; the why-chain adds context and noise; the trigger is what
+# happened rather than why, so it counts least.
+WEIGHT_CATEGORY = 2.0
+WEIGHT_SUMMARY = 1.0
+WEIGHT_WHY = 0.75
+WEIGHT_TRIGGER = 0.25
+WEIGHT_BIGRAM = 0.0  # adjacent word pairs ("connection pool", "circuit breaker") are more specific
+
+
+Counts = defaultdict[str, float]  # weighted term counts of one root cause
+
+
+@dataclass(frozen=True)
+class Link:
+    other: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    postmortems: tuple[str, ...]
+    dates: tuple[datetime.date, ...]
+    by_quarter: Mapping[str, int]
+    action_items: tuple[tuple[str, ActionItem], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.postmortems)
+
+    @property
+    def open_action_items(self) -> int:
+        return sum(1 for _, item in self.action_items if item.is_open)
+
+
+@dataclass(frozen=True)
+class _Cause:
+    doc: int  # index into Analysis.docs
+    root: RootCause | None  # None for a postmortem without root_causes: its text stands in
+    key: str  # normalised category, "" when there is none
+
+
+@dataclass
+class _Analysis:
+    docs: Sequence[Postmortem]
+    config: Config
+    words: Words
+    causes: list[_Cause]
+    corpus: Corpus
+    by_key: dict[str, list[int]]
+    by_doc: dict[str, list[int]]  # postmortem id -> its causes
+    linked_from: dict[str, set[str]]  # postmortem id -> ids whose `related` names it
+    patterns: list[tuple[Pattern, list[int]]] | None = None
+
+
+def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
+    """Recurring patterns (2+ postmortems), most frequent first."""
+    return [pattern for pattern, _ in _grouped(_analyse(docs, config))]
+
+
+def _rank(pattern: Pattern) -> tuple[int, int, str]:
+    """Most frequent first, then most recent, then by name for a stable order."""
+    return (-pattern.count, -pattern.dates[-1].toordinal(), pattern.name)
+
+
+def _grouped(analysis: _Analysis) -> list[tuple[Pattern, list[int]]]:
+    """Patterns with the causes behind each, computed once per archive (`mortem check`
+    asks for every file, the site for every page)."""
+    if analysis.patterns is None:
+        found = [(_pattern(analysis, group), group) for group in _components(analysis)]
+        analysis.patterns = sorted(found, key=lambda pg: _rank(pg[0]))
+    return analysis.patterns
+
+
+def related(
+    doc: Postmortem, docs: Sequence[Postmortem], config: Config, limit: int = 5, earlier_only: bool = False
+) -> list[Link]:
+    """Most similar postmortems to doc (explicit `related` ids in either direction included,
+    with reason "linked in related"), best first."""
+    analysis = _analyse(docs, config)
+    links = _links(analysis, doc, RELATED_MIN)
+    if earlier_only:
+        mine = _sort_key(doc)
+        links = {
+            other: link
+            for other, link in links.items()
+            if _sort_key(analysis.docs[analysis.causes[analysis.by_doc[other][0]].doc]) < mine
+        }
+    return sorted(links.values(), key=lambda link: (-link.score, link.other))[:limit]
+
+
+def recurrence_of(
+    doc: Postmortem, docs: Sequence[Postmortem], config: Config
+) -> tuple[str, tuple[str, ...]] | None:
+    """The pattern doc falls into with earlier postmortems while neither linking any of
+    them in `related` nor sharing a category with them, as (name, earlier ids), or None."""
+    pool = _with(doc, docs)
+    analysis = _analyse(pool, config)
+    mine = _sort_key(doc)
+    linked = _linked_ids(doc, analysis)
+    own = set(analysis.by_doc.get(doc.id, []))
+    for pattern, group in _grouped(analysis):
+        if not own & set(group):
+            continue
+        earlier = [pid for pid in pattern.postmortems if pid != doc.id and _doc_key(analysis, pid) < mine]
+        # a shared category counts only between the causes that make this pattern
+        keys = {analysis.causes[c].key for c in group if c in own} - {""}
+        theirs = {analysis.causes[c].key for c in group if c not in own}
+        if earlier and not linked & set(earlier) and not keys & theirs:
+            return pattern.name, tuple(earlier)
+    return None
+
+
+def _with(doc: Postmortem, docs: Sequence[Postmortem]) -> Sequence[Postmortem]:
+    """The archive as it would be with doc in it: unchanged when it already holds this text
+    (so the cached analysis is reused for every file of a `mortem check` run)."""
+    same = [d for d in docs if d.id == doc.id]
+    if same and all(d is doc or d.text == doc.text for d in same):
+        return docs
+    return [*(d for d in docs if d.id != doc.id), doc]
+
+
+# --- building the analysis -------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple[int, ...], _Analysis] = OrderedDict()
+
+
+def _analyse(docs: Sequence[Postmortem], config: Config) -> _Analysis:
+    """Vectorise an archive once: the site asks for every page's related incidents, and
+    `mortem check` asks for every file, over the same archive."""
+    key = (id(config), *map(id, docs))
+    cached = _CACHE.get(key)
+    if cached is not None:
+        _CACHE.move_to_end(key)
+        return cached
+    analysis = _build(docs, config)
+    _CACHE[key] = analysis  # keeps docs and config alive, so their ids stay theirs
+    while len(_CACHE) > 4:
+        _CACHE.popitem(last=False)
+    return analysis
+
+
+def _build(docs: Sequence[Postmortem], config: Config) -> _Analysis:
+    words = make_words(config.synonyms)
+    dated = [d for d in docs if _day(d) is not None]  # undated ones cannot be placed; check reports them
+    causes: list[_Cause] = []
+    counts: list[Counts] = []
+    by_key: dict[str, list[int]] = {}
+    by_doc: dict[str, list[int]] = {}
+    for index, doc in enumerate(dated):
+        for terms, cause in zip(*_doc_causes(doc, words, index), strict=True):
+            by_doc.setdefault(doc.id, []).append(len(causes))
+            if cause.key:
+                by_key.setdefault(cause.key, []).append(len(causes))
+            causes.append(cause)
+            counts.append(terms)
+    linked_from: dict[str, set[str]] = {}
+    for doc in dated:
+        for other in doc.related:
+            linked_from.setdefault(other, set()).add(doc.id)
+    return _Analysis(dated, config, words, causes, build_corpus(counts), by_key, by_doc, linked_from)
+
+
+def _doc_causes(doc: Postmortem, words: Words, index: int = -1) -> tuple[list[Counts], list[_Cause]]:
+    """Each root cause's weighted terms. The why-chain and trigger explain how it happened,
+    so they go to the prevention causes; a "Detection" paragraph goes to detection causes."""
+    why, detection = _root_cause_text(doc)
+    context: Counts = defaultdict(float)
+    _add(context, words.terms(why), WEIGHT_WHY)
+    _add(context, words.terms(doc.trigger or ""), WEIGHT_TRIGGER)
+    detected: Counts = defaultdict(float)
+    _add(detected, words.terms(detection), WEIGHT_WHY)
+    roots: list[RootCause | None] = list(doc.root_causes) or [None]
+    all_counts, causes = [], []
+    for root in roots:
+        terms: Counts = defaultdict(float)
+        key = ""
+        if root is not None:
+            if root.category:
+                _add(terms, words.terms(root.category.replace("-", " ")), WEIGHT_CATEGORY)
+                key = words.category_key(root.category)
+            _add(terms, words.terms(root.summary or ""), WEIGHT_SUMMARY)
+        for term, weight in (detected if root is not None and root.kind == "detection" else context).items():
+            terms[term] += weight
+        all_counts.append(terms)
+        causes.append(_Cause(index, root, key))
+    return all_counts, causes
+
+
+def _root_cause_text(doc: Postmortem) -> tuple[str, str]:
+    section = doc.section("Root cause")
+    if section is None:
+        return "", ""
+    paragraphs = section.prose.split("\n")
+    detection = [p for p in paragraphs if p.lstrip().casefold().startswith("detection")]
+    return "\n".join(p for p in paragraphs if p not in detection), "\n".join(detection)
+
+
+def _add(counts: Counts, terms: list[str], weight: float) -> None:
+    for term in terms:
+        counts[term] += weight
+    if WEIGHT_BIGRAM:
+        for first, second in itertools.pairwise(terms):
+            if first != second:
+                counts[f"{first} {second}"] += weight * WEIGHT_BIGRAM
+
+
+# --- links -----------------------------------------------------------------------------
+
+
+def _links(analysis: _Analysis, doc: Postmortem, min_score: float) -> dict[str, Link]:
+    """Best link from doc to each other postmortem: category, text, or an explicit link."""
+    counts, causes = _doc_causes(doc, analysis.words)
+    vectors = [analysis.corpus.vectorise(c) for c in counts]
+    best: dict[str, tuple[float, int, int]] = {}  # other id -> (score, my cause, their cause)
+    same_category: dict[str, str] = {}
+    for mine, (cause, vector) in enumerate(zip(causes, vectors, strict=True)):
+        hits = analysis.corpus.similar(vector, min_score)
+        for theirs in analysis.by_key.get(cause.key, []) if cause.key else []:
+            other = analysis.docs[analysis.causes[theirs].doc].id
+            same_category.setdefault(other, (cause.root.category if cause.root else "") or cause.key)
+            hits.append((theirs, 0.0))
+        for theirs, score in hits:
+            other = analysis.docs[analysis.causes[theirs].doc].id
+            if other != doc.id and score >= best.get(other, (-1.0, 0, 0))[0]:
+                best[other] = (score, mine, theirs)
+    linked = _linked_ids(doc, analysis)
+    for other in linked - best.keys():
+        best[other] = _best_pair(vectors, analysis, other)
+    links = {}
+    for other, (score, mine, theirs) in best.items():
+        reasons = []
+        if other in same_category:
+            reasons.append(f"same category {same_category[other]}")
+            score = 0.5 + 0.5 * max(score, cosine(vectors[mine], analysis.corpus.vectors[theirs]))
+        terms = top_shared_terms(vectors[mine], analysis.corpus.vectors[theirs])
+        if terms:
+            reasons.append("shared terms: " + ", ".join(analysis.words.display(t) for t in terms))
+        if other in linked:
+            reasons.append("linked in related")
+            score = max(score, LINKED_SCORE)
+        links[other] = Link(other, round(min(score, 1.0), 3), tuple(reasons))
+    return links
+
+
+def _best_pair(vectors: Sequence[Vector], analysis: _Analysis, other: str) -> tuple[float, int, int]:
+    pairs = [
+        (cosine(v, analysis.corpus.vectors[theirs]), mine, theirs)
+        for mine, v in enumerate(vectors)
+        for theirs in analysis.by_doc.get(other, [])
+    ]
+    return max(pairs, default=(0.0, 0, analysis.by_doc[other][0]))
+
+
+def _linked_ids(doc: Postmortem, analysis: _Analysis) -> set[str]:
+    """Ids linked with doc in `related`, in either direction, that are in the analysis."""
+    ids = {r for r in doc.related if r in analysis.by_doc}
+    ids |= analysis.linked_from.get(doc.id, set())
+    ids.discard(doc.id)
+    return ids
+
+
+# --- patterns --------------------------------------------------------------------------
+
+
+def _components(analysis: _Analysis) -> list[list[int]]:
+    """Groups of causes that recur: causes an author tied together (same category, or a
+    `related` link their text supports) start as one group; groups then merge by average
+    linkage over root-cause text similarity."""
+    causes = analysis.causes
+    proposals = [
+        (i, j)
+        for i, j, score in analysis.corpus.pairs(EDGE_MIN)
+        if causes[i].doc != causes[j].doc and score * _discount(causes[i], causes[j]) >= EDGE_MIN
+    ]
+    start = _UnionFind(len(causes))
+    for members in analysis.by_key.values():
+        for member in members[1:]:
+            start.union(members[0], member)
+    for doc in analysis.docs:
+        for other in doc.related:
+            pairs = [
+                (cosine(analysis.corpus.vectors[i], analysis.corpus.vectors[j]), i, j)
+                for i in analysis.by_doc.get(doc.id, [])
+                for j in analysis.by_doc.get(other, [])
+            ]
+            score, i, j = max(pairs, default=(0.0, 0, 0))
+            if pairs and score >= LINKED_THRESHOLD:
+                start.union(i, j)
+    groups = average_linkage(start.groups(), _discounted(analysis), proposals, LINK_THRESHOLD)
+    return [g for g in groups if len({causes[c].doc for c in g}) > 1]
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+    def groups(self) -> list[list[int]]:
+        found: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            found.setdefault(self.find(i), []).append(i)
+        return list(found.values())
+
+
+def _discounted(analysis: _Analysis) -> list[Vector]:
+    """Detection causes' vectors scaled so any cosine with them counts DETECTION_DISCOUNT."""
+    return [
+        {t: w * DETECTION_DISCOUNT for t, w in v.items()} if _is_detection(c) else v
+        for c, v in zip(analysis.causes, analysis.corpus.vectors, strict=True)
+    ]
+
+
+def _is_detection(cause: _Cause) -> bool:
+    return cause.root is not None and cause.root.kind == "detection"
+
+
+def _discount(a: _Cause, b: _Cause) -> float:
+    """Detection causes share generic monitoring words (alert, page, error rate), so their
+    text similarity is weaker evidence of a shared cause."""
+    detection = any(c.root is not None and c.root.kind == "detection" for c in (a, b))
+    return DETECTION_DISCOUNT if detection else 1.0
+
+
+def _pattern(analysis: _Analysis, group: list[int]) -> Pattern:
+    members = sorted({analysis.causes[c].doc for c in group}, key=lambda d: _sort_key(analysis.docs[d]))
+    docs = [analysis.docs[d] for d in members]
+    dates = tuple(_day(d) or datetime.date.min for d in docs)
+    quarters = Counter(f"{day.year}-Q{(day.month - 1) // 3 + 1}" for day in dates)
+    items = tuple(
+        (analysis.docs[d].id, item)
+        for d in members
+        for item in _items_for(analysis, d, [c for c in group if analysis.causes[c].doc == d])
+    )
+    return Pattern(
+        _name(analysis, group), tuple(d.id for d in docs), dates, dict(sorted(quarters.items())), items
+    )
+
+
+def _name(analysis: _Analysis, group: list[int]) -> str:
+    """The category most postmortems in the group used, else the strongest shared terms."""
+    docs_by_key: dict[str, set[int]] = {}
+    for c in group:
+        cause = analysis.causes[c]
+        if cause.key:
+            docs_by_key.setdefault(cause.key, set()).add(cause.doc)
+    if docs_by_key:
+        key, docs = max(docs_by_key.items(), key=lambda kv: (len(kv[1]), kv[0]))
+        if len(docs) > 1:
+            roots = [analysis.causes[c].root for c in group if analysis.causes[c].key == key]
+            spellings = Counter(root.category for root in roots if root is not None and root.category)
+            return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0] if spellings else key
+    weight: Counts = defaultdict(float)
+    seen_in: dict[str, set[int]] = {}
+    for c in group:
+        for term, w in analysis.corpus.vectors[c].items():
+            weight[term] += w
+            seen_in.setdefault(term, set()).add(analysis.causes[c].doc)
+    shared = [t for t, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0])) if len(seen_in[t]) > 1]
+    return ", ".join(analysis.words.display(t) for t in shared[:3]) or "unnamed"
+
+
+def _items_for(analysis: _Analysis, doc_index: int, causes: list[int]) -> list[ActionItem]:
+    """The action items of a postmortem that belong to these causes: each item goes to the
+    cause whose words it shares most, with detection items preferring detection causes."""
+    doc = analysis.docs[doc_index]
+    own = analysis.by_doc[doc.id]
+    if len(own) == 1:
+        return list(doc.action_items)
+    chosen = []
+    for item in doc.action_items:
+        vector = analysis.corpus.vectorise(Counter(analysis.words.terms(item.title or "")))
+
+        def fit(c: int, item: ActionItem = item, vector: Vector = vector) -> tuple[float, int]:
+            root = analysis.causes[c].root
+            bucket_match = (root is not None and root.kind == "detection") == (item.bucket == "detection")
+            return (cosine(vector, analysis.corpus.vectors[c]) + (0.1 if bucket_match else 0.0), -c)
+
+        if max(own, key=fit) in causes:
+            chosen.append(item)
+    return chosen
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+def _day(doc: Postmortem) -> datetime.date | None:
+    if doc.date is not None:
+        return doc.date
+    match = ID_PATTERN.match(doc.id)
+    try:
+        return datetime.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
+def _sort_key(doc: Postmortem) -> tuple[datetime.date, str]:
+    return (_day(doc) or datetime.date.max, doc.id)
+
+
+def _doc_key(analysis: _Analysis, doc_id: str) -> tuple[datetime.date, str]:
+    return _sort_key(analysis.docs[analysis.causes[analysis.by_doc[doc_id][0]].doc])
+
+
+def recurring_since(patterns: Sequence[Pattern], since: datetime.date) -> list[Pattern]:
+    """The patterns with an incident on or after `since`, each with its whole history,
+    since the earlier incidents are the evidence that it recurs."""
+    return [p for p in patterns if p.dates and p.dates[-1] >= since]

@@ -1,0 +1,62 @@
+"""`mortem patterns [--since DATE]`: root causes that recur across the archive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("text", "markdown", "json")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "patterns",
+        help="list root causes that recur across postmortems",
+        description="Group the archive's postmortems by shared root cause (same category after "
+        "normalising, or similar root-cause text), most frequent first.",
+    )
+    parser.add_argument(
+        "--since",
+        type=day,
+        metavar="DATE",
+        help="only patterns with an incident on or after DATE (YYYY-MM-DD); "
+        "each still lists its earlier incidents",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="mortem.toml or pyproject.toml to use instead of the nearest one",
+    )
+    parser.set_defaults(run=run)
+
+
+def day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-07-01") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from mortem.analysis.patterns import find_patterns, recurring_since
+    from mortem.archive import display, load_archive
+    from mortem.config import load_config
+    from mortem.errors import UsageError, warn
+    from mortem.render.patterns import render_patterns
+
+    config = load_config(args.config)
+    if not config.archive_dir.is_dir():
+        raise UsageError(
+            f"archive folder {display(config.archive_dir, config)} does not exist "
+            "(set `archive` in [tool.mortem])"
+        )
+    patterns = find_patterns(load_archive(config, warn), config)
+    if args.since is not None:
+        patterns = recurring_since(patterns, args.since)
+    sys.stdout.write(render_patterns(patterns, args.format))
+    return 0

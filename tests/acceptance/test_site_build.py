@@ -1,0 +1,146 @@
+"""A real `mkdocs build --strict` of the archive site, and the same pages without hooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mortem.checker import check_paths
+from mortem.cli.main import main
+from mortem.config import load_config
+from mortem.rules import ALL_RULES
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "postmortems"
+CHECKOUT = "2026-10-07-checkout-deploy-before-migration"
+# Material prints an end-of-life banner on every build; it is not one of our warnings.
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def build(config_file: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site)]
+    return subprocess.run(command + (["--strict"] if strict else []), cwd=config_file.parent,
+                          capture_output=True, text=True, env=ENV, timeout=300)
+
+
+def files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    before = files_under(SAMPLE)
+    done = build(REPO / "mkdocs.yml", site)
+    assert done.returncode == 0, done.stderr
+    assert "WARNING" not in done.stderr, done.stderr
+    assert files_under(SAMPLE) == before, "the build wrote into the archive folder"
+    return site
+
+
+def copy_layout(target: Path) -> Path:
+    """The repository's site layout in a temporary folder, to break without harm."""
+    for name in ("mkdocs.yml", "pyproject.toml"):
+        shutil.copy(REPO / name, target / name)
+    for name in ("hooks", "postmortems"):
+        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def test_every_section_and_postmortem_has_a_page(sample_site: Path) -> None:
+    built = files_under(sample_site)
+    sections = ("index.html", "archive/index.html", "patterns/index.html", "metrics/index.html",
+                "follow-through/index.html", "rules/index.html", "exports/index.html",
+                "incidents.json", "actions.json", "actions.ics", "search/search_index.json")
+    assert set(sections) <= built
+    assert {f"{p.stem}/index.html" for p in SAMPLE.glob("*.md")} <= built
+    assert {f"rules/{r.code.lower()}/index.html" for r in ALL_RULES} <= built
+    assert "archive/service/checkout/index.html" in built
+    assert "archive/severity/sev2/index.html" in built
+
+
+def test_pages_carry_the_sample_archives_content(sample_site: Path) -> None:
+    home = (sample_site / "index.html").read_text()
+    assert "Incidents this quarter" in home and "Median time to detect" in home
+    page = (sample_site / CHECKOUT / "index.html").read_text()
+    assert "Checkout failed after a deploy ran ahead of its migration" in page
+    assert "Related incidents" in page and "2025-09-16-api-deploy-missing-env-var/" in page
+    assert "manual-deploy-ordering" in page and "Action items" in page
+    patterns = (sample_site / "patterns" / "index.html").read_text()
+    assert re.search(r"manual-deploy-ordering: \d+ incidents?", patterns)
+    metrics = (sample_site / "metrics" / "index.html").read_text()
+    assert metrics.count('data-chart=') == 4
+    incidents = json.loads((sample_site / "incidents.json").read_text())
+    assert len(incidents["incidents"]) == len(list(SAMPLE.glob("*.md")))
+    ics = (sample_site / "actions.ics").read_bytes()
+    assert ics.startswith(b"BEGIN:VCALENDAR\r\n") and b"BEGIN:VEVENT\r\n" in ics
+
+
+def test_navigation_lists_sections_not_postmortems(sample_site: Path) -> None:
+    home = (sample_site / "index.html").read_text()
+    nav_links = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]*)"|'
+                           r'href="([^"]*)"[^>]*class="md-nav__link', home)
+    targets = {a or b for a, b in nav_links}
+    assert "patterns/" in targets and "follow-through/" in targets
+    assert not any(t.startswith(("2025-", "2026-")) for t in targets), targets
+
+
+def test_mortem_pages_builds_the_same_site_without_hooks(
+        sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generated = tmp_path / "generated"
+    monkeypatch.chdir(REPO)
+    assert main(["pages", "--out", str(generated)]) == 0
+    plain = yaml.safe_load((REPO / "mkdocs.yml").read_text())
+    del plain["hooks"]
+    plain["docs_dir"] = str(generated)
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(plain))
+    done = build(config_file, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert files_under(tmp_path / "site") == files_under(sample_site)
+    # The same pages are searchable both ways.
+    index = "search/search_index.json"
+    locations = [{d["location"] for d in json.loads((site / index).read_text())["docs"]}
+                 for site in (tmp_path / "site", sample_site)]
+    assert locations[0] == locations[1]
+
+
+def test_a_postmortem_with_check_errors_fails_the_build(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = copy_layout(tmp_path)
+    broken = repo / "postmortems" / f"{CHECKOUT}.md"
+    broken.write_text(broken.read_text().replace("severity: SEV2", "severity: SEV9"))
+    errors = [f for f in check_paths([], load_config(start=repo)).findings if f.is_error]
+    assert errors, "the broken copy should have check errors"
+    done = build(repo / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode != 0
+    for finding in errors:
+        assert f"{finding.path}:{finding.line}:" in done.stderr, done.stderr
+        assert finding.message in done.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
+    monkeypatch.chdir(repo)
+    assert main(["pages", "--out", str(tmp_path / "pages")]) == 1
+    assert not (tmp_path / "pages").exists()
+
+
+def test_check_warnings_count_under_strict(tmp_path: Path) -> None:
+    repo = copy_layout(tmp_path)
+    page = repo / "postmortems" / f"{CHECKOUT}.md"
+    page.write_text(page.read_text().replace(
+        "title: Make the rollback script check migration state and stop before rolling code "
+        "back past a schema change", "title: Be more careful with rollbacks"))
+    findings = check_paths([], load_config(start=repo)).findings
+    assert findings and not any(f.is_error for f in findings)
+    strict = build(repo / "mkdocs.yml", tmp_path / "strict")
+    assert strict.returncode != 0
+    assert f"postmortems/{CHECKOUT}.md:" in strict.stderr and "PM034" in strict.stderr
+    lenient = build(repo / "mkdocs.yml", tmp_path / "lenient", strict=False)
+    assert lenient.returncode == 0, lenient.stderr

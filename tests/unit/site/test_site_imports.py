@@ -1,0 +1,28 @@
+"""`mortem check` runs on every commit: the site's heavy modules must stay out of its imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+PROBE = """
+import sys
+from mortem.cli.main import main
+code = main(["check", "--config", sys.argv[2], sys.argv[1]])
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("mkdocs", "markdown", "material")
+               or m.startswith(("mortem.site", "mortem.render.charts", "mortem.render.site_pages",
+                                "mortem.analysis.metrics")))
+# mortem.analysis.actions is allowed: it is the light, model-only follow-through data that
+# the owner-load rule shares with the site (one list of open items, not two).
+print(code, heavy)
+"""
+
+
+def test_mortem_check_imports_nothing_of_the_site() -> None:
+    fixtures = REPO / "tests" / "fixtures" / "rules"
+    sample = next((fixtures / "good").glob("*.md"))
+    done = subprocess.run([sys.executable, "-c", PROBE, str(sample), str(fixtures / "mortem.toml")],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

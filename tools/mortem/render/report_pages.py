@@ -1,0 +1,186 @@
+"""The cross-postmortem reports as Markdown: the pattern report and the metrics page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from mortem.analysis.metrics import (
+    IncidentTimes,
+    MonthActions,
+    per_quarter,
+    rolling_median,
+)
+from mortem.analysis.periods import quarter_key
+from mortem.model import Postmortem
+from mortem.render import markup as md
+from mortem.render import paths
+from mortem.render.charts import PRIMARY, SECONDARY, Series, bar_chart, point_chart
+from mortem.render.postmortem_page import title_of
+
+if TYPE_CHECKING:
+    from mortem.analysis.patterns import Pattern
+
+BUCKETS = ("prevention", "detection", "mitigation")
+
+
+def pattern_headline(pattern: Pattern, today: date) -> str:
+    """The way a team says it: "manual-deploy-ordering: 2 incidents this quarter, 2 open
+    prevention items"."""
+    quarter = quarter_key(today)
+    this_quarter = sum(1 for day in pattern.dates if quarter_key(day) == quarter)
+    if this_quarter == pattern.count:
+        incidents = md.plural(this_quarter, "incident") + " this quarter"
+    elif this_quarter == 0:
+        incidents = md.plural(pattern.count, "incident") + ", none this quarter"
+    else:
+        incidents = f"{md.plural(this_quarter, 'incident')} this quarter ({pattern.count} in all)"
+    prevention = sum(1 for _, item in pattern.action_items if item.is_open and item.bucket == "prevention")
+    items = md.plural(prevention, "open prevention item") if prevention else "no open prevention items"
+    return f"{pattern.name}: {incidents}, {items}"
+
+
+def patterns_page(patterns: Sequence[Pattern], by_id: Mapping[str, Postmortem], today: date) -> str:
+    here = paths.PATTERNS
+    lines = [
+        "# Patterns",
+        "",
+        "Root causes that recur across postmortems, most frequent first. A cause that "
+        "keeps coming back is the evidence for a bigger prevention investment.",
+        "",
+    ]
+    if not patterns:
+        lines.append("No recurring root causes found yet.")
+    for pattern in patterns:
+        lines += [
+            f"## {md.text(pattern_headline(pattern, today))}",
+            "",
+            _quarter_chart(pattern, today),
+            _quarters(pattern),
+            "",
+            "Incidents:",
+            "",
+        ]
+        for pm_id, day in zip(pattern.postmortems, pattern.dates, strict=False):
+            doc = by_id.get(pm_id)
+            label = title_of(doc) if doc else pm_id
+            lines.append(f"- {md.day(day)} {md.link(label, paths.postmortem_path(pm_id), here)}")
+        lines += ["", _items(pattern), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _quarter_chart(pattern: Pattern, today: date) -> str:
+    counts = per_quarter(pattern.dates, today)
+    return bar_chart(
+        f"{pattern.name}: incidents per quarter",
+        "Incidents with this root cause, by the quarter they started in.",
+        [q for q, _ in counts],
+        [Series("incidents", [float(n) for _, n in counts], PRIMARY)],
+        "incidents",
+        "pattern-per-quarter",
+    )
+
+
+def _quarters(pattern: Pattern) -> str:
+    counts = " · ".join(f"{md.text(q)}: {n}" for q, n in sorted(pattern.by_quarter.items()))
+    return f"Per quarter: {counts}" if counts else ""
+
+
+def _items(pattern: Pattern) -> str:
+    if not pattern.action_items:
+        return "No action items raised against it yet."
+    rows = []
+    for bucket in BUCKETS:
+        items = [item for _, item in pattern.action_items if item.bucket == bucket]
+        still_open = sum(1 for item in items if item.is_open)
+        titles = "<br>".join(md.text(i.title or "") + ("" if not i.is_open else " (open)") for i in items)
+        rows.append((bucket, str(len(items)), str(still_open), titles))
+    return md.table(("Bucket", "Raised", "Open", "Items"), rows)
+
+
+def _minutes(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 60, 1)
+
+
+def metrics_page(
+    times: Sequence[IncidentTimes], per_month: Sequence[tuple[str, int]], actions: Sequence[MonthActions]
+) -> str:
+    lines = [
+        "# Metrics",
+        "",
+        "Time to detect (start to first alert) long means a monitoring gap; time to "
+        "acknowledge (alert to first human response) long means an alert-routing or "
+        "on-call gap. Both come from the times recorded in each postmortem.",
+        "",
+    ]
+    lines += ["## Incidents per month", ""]
+    if per_month:
+        labels = [m for m, _ in per_month]
+        lines.append(
+            bar_chart(
+                "Incidents per month",
+                "Postmortems by the month the incident started.",
+                labels,
+                [Series("incidents", [float(n) for _, n in per_month], PRIMARY)],
+                "incidents",
+                "incidents-per-month",
+            )
+        )
+    else:
+        lines.append("No incidents recorded yet.\n")
+    lines += [
+        _time_chart(times, "detect", "Time to detect"),
+        _time_chart(times, "acknowledge", "Time to acknowledge"),
+    ]
+    lines += ["## Action items opened and closed", ""]
+    if actions:
+        labels = [a.month for a in actions]
+        lines.append(
+            bar_chart(
+                "Action items opened and closed per month",
+                "Opened: the month of the postmortem. Closed: the day an item was done or dropped.",
+                labels,
+                [
+                    Series("opened", [float(a.opened) for a in actions], PRIMARY),
+                    Series("closed", [float(a.closed) for a in actions], SECONDARY),
+                ],
+                "action items",
+                "actions-per-month",
+            )
+        )
+        lines.append(
+            md.table(
+                ("Month", "Opened", "Closed"), [(a.month, str(a.opened), str(a.closed)) for a in actions]
+            )
+        )
+    else:
+        lines.append("No action items recorded yet.\n")
+    return "\n".join(lines)
+
+
+def _time_chart(times: Sequence[IncidentTimes], which: str, title: str) -> str:
+    values = [t.time_to_detect if which == "detect" else t.time_to_acknowledge for t in times]
+    heading = f"## {title}\n\n"
+    if not any(v is not None for v in values):
+        return heading + f"No incident records its {title.lower()} yet.\n"
+    trend = rolling_median(values)
+    chart = point_chart(
+        f"{title} per incident (minutes) and rolling median",
+        "Each dot is one incident; the line is the median of the last five.",
+        [t.date.isoformat() for t in times],
+        Series(f"{title.lower()}", [_minutes(v) for v in values], PRIMARY),
+        Series("rolling median", [_minutes(v) for v in trend], SECONDARY),
+        "minutes",
+        f"time-to-{which}",
+    )
+    rows = [
+        (
+            md.day(t.date),
+            md.link(t.title or t.id, paths.postmortem_path(t.id), paths.METRICS),
+            md.duration(v),
+            md.duration(m),
+        )
+        for t, v, m in zip(times, values, trend, strict=True)
+    ]
+    return heading + chart + "\n" + md.table(("Date", "Incident", title, "Rolling median"), rows)

@@ -1,0 +1,79 @@
+"""Assemble every page of the site from the analysis functions and the renderers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from mortem.analysis import actions, metrics
+from mortem.analysis.patterns import find_patterns, related
+from mortem.config import Config
+from mortem.model import Postmortem
+from mortem.render import exports, markup, paths, report_pages, site_pages
+from mortem.render.postmortem_page import postmortem_page
+from mortem.render.rules import rule_markdown
+from mortem.rules import ALL_RULES
+from mortem.site import Page
+
+
+def all_pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[Page]:
+    docs = list(docs)
+    generated = [*_lists(docs, today), *_postmortems(docs, config, today),
+                 *_reports(docs, config, today), *_rules(), *_exports(docs, today)]
+    return [_chrome(page) for page in generated]
+
+
+def _chrome(page: Page) -> Page:
+    if not page.path.endswith(".md"):
+        return page
+    # The archive tables have no headings to list, and need the width.
+    parts = ("navigation", "toc") if page.path.startswith("archive/") else ("navigation",)
+    return Page(page.path, markup.hide(parts, page.text))
+
+
+def _lists(docs: list[Postmortem], today: date) -> Iterator[Page]:
+    open_rows = actions.open_actions(docs, today)
+    late = actions.overdue(open_rows)
+    yield Page(paths.HOME, site_pages.home(docs, metrics.summary(docs, today), open_rows, late))
+    yield Page(paths.ARCHIVE, site_pages.archive_index(docs))
+    for service in sorted({s for d in docs for s in d.services}):
+        here = paths.service_path(service)
+        chosen = [d for d in docs if service in d.services]
+        yield Page(here, site_pages.filtered_index("Service", service, chosen, here))
+    for severity in sorted({d.severity for d in docs if d.severity}):
+        here = paths.severity_path(severity)
+        chosen = [d for d in docs if d.severity == severity]
+        yield Page(here, site_pages.filtered_index("Severity", severity, chosen, here))
+    yield Page(paths.FOLLOW_THROUGH,
+               site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
+
+
+def _postmortems(docs: list[Postmortem], config: Config, today: date) -> Iterator[Page]:
+    by_id = {d.id: d for d in docs}
+    for doc in docs:
+        links = related(doc, docs, config)
+        shown = [(by_id[link.other], link.reasons) for link in links if link.other in by_id]
+        yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown))
+
+
+def _reports(docs: list[Postmortem], config: Config, today: date) -> Iterator[Page]:
+    by_id = {d.id: d for d in docs}
+    yield Page(paths.PATTERNS,
+               report_pages.patterns_page(find_patterns(docs, config), by_id, today))
+    yield Page(paths.METRICS, report_pages.metrics_page(
+        metrics.incident_times(docs), metrics.incidents_per_month(docs, today),
+        metrics.actions_per_month(docs, today)))
+
+
+def _rules() -> Iterator[Page]:
+    yield Page(paths.RULES, site_pages.rules_index(ALL_RULES))
+    for rule in ALL_RULES:
+        yield Page(paths.rule_path(rule.code), rule_markdown(rule))
+
+
+def _exports(docs: list[Postmortem], today: date) -> Iterator[Page]:
+    rows = actions.action_rows(docs, today)
+    yield Page(paths.EXPORTS, exports.exports_page())
+    yield Page(paths.INCIDENTS_JSON, exports.incidents_json(docs))
+    yield Page(paths.ACTIONS_JSON, exports.actions_json(rows, today))
+    yield Page(paths.ACTIONS_ICS, exports.actions_ics(rows, today))

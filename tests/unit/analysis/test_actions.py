@@ -1,0 +1,152 @@
+"""Follow-through data on a fixture archive, as of a fixed day: exact lists for open,
+overdue, by owner, by bucket, due this week, and what counts as a placeholder link."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mortem.analysis import actions
+from mortem.analysis.actions import ActionRow
+from mortem.archive import load_archive
+from mortem.config import Config
+from mortem.model import Postmortem
+from mortem.schema import load_schema
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "actions"
+AS_OF = date(2026, 3, 10)
+CACHE = "2026-02-01-api-cache-stampede"
+DISK = "2026-02-20-worker-disk-full"
+WEBHOOK = "2026-03-05-payments-webhook-timeout"
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> list[Postmortem]:
+    shutil.copytree(FIXTURE, tmp_path / "postmortems")
+    loaded = load_archive(Config(root=tmp_path))
+    assert [d.id for d in loaded] == [CACHE, DISK, WEBHOOK]
+    return loaded
+
+
+def keys(rows: list[ActionRow]) -> list[tuple[str, int, int | None]]:
+    return [(r.postmortem, r.item.index, r.overdue_days) for r in rows]
+
+
+def test_open_items_in_due_order_overdue_first_undated_last(docs: list[Postmortem]) -> None:
+    assert keys(actions.select(docs, AS_OF)) == [
+        (CACHE, 0, 30),
+        (DISK, 0, 11),
+        (DISK, 1, None),  # due today: not late yet
+        (CACHE, 2, None),
+        (WEBHOOK, 0, None),
+        (WEBHOOK, 1, None),
+        (WEBHOOK, 2, None),  # no due date
+    ]
+
+
+def test_overdue(docs: list[Postmortem]) -> None:
+    assert keys(actions.select(docs, AS_OF, "overdue")) == [(CACHE, 0, 30), (DISK, 0, 11)]
+    assert keys(actions.select(docs, date(2026, 2, 8), "overdue")) == []  # due that day: on time
+
+
+def test_all_puts_overdue_first_then_every_item_by_due_date(docs: list[Postmortem]) -> None:
+    rows = actions.select(docs, AS_OF, "all")
+    assert [(r.postmortem, r.item.index, r.item.status) for r in rows] == [
+        (CACHE, 0, "open"),
+        (DISK, 0, "open"),
+        (CACHE, 1, "done"),
+        (DISK, 1, "open"),
+        (CACHE, 2, "open"),
+        (WEBHOOK, 0, "open"),
+        (WEBHOOK, 1, "open"),
+        (DISK, 2, "dropped"),
+        (WEBHOOK, 2, "open"),
+    ]
+
+
+def test_by_owner_most_urgent_owner_first(docs: list[Postmortem]) -> None:
+    groups = actions.by_owner(actions.select(docs, AS_OF))
+    assert [(owner, [(r.postmortem, r.item.index) for r in rows]) for owner, rows in groups] == [
+        ("Sam Okafor", [(CACHE, 0), (DISK, 1), (CACHE, 2)]),
+        ("Ada Nwosu", [(DISK, 0)]),
+        ("Mei Chen", [(WEBHOOK, 0)]),
+        ("Lena Fischer", [(WEBHOOK, 1), (WEBHOOK, 2)]),
+    ]
+
+
+def test_owner_filter_ignores_case_and_spacing(docs: list[Postmortem]) -> None:
+    assert keys(actions.select(docs, AS_OF, owner="  sam   OKAFOR ")) == [
+        (CACHE, 0, 30),
+        (DISK, 1, None),
+        (CACHE, 2, None),
+    ]
+    assert actions.select(docs, AS_OF, owner="Sam") == []
+
+
+def test_by_bucket_and_service(docs: list[Postmortem]) -> None:
+    assert keys(actions.select(docs, AS_OF, bucket="detection")) == [(DISK, 1, None), (WEBHOOK, 1, None)]
+    assert keys(actions.select(docs, AS_OF, "all", bucket="mitigation")) == [
+        (CACHE, 2, None),
+        (DISK, 2, None),
+        (WEBHOOK, 2, None),
+    ]
+    assert keys(actions.select(docs, AS_OF, service="api")) == [
+        (CACHE, 0, 30),
+        (CACHE, 2, None),
+        (WEBHOOK, 0, None),
+        (WEBHOOK, 1, None),
+        (WEBHOOK, 2, None),
+    ]
+    assert keys(actions.select(docs, AS_OF, owner="Lena Fischer", bucket="prevention")) == []
+
+
+def test_bucket_counts_of_open_items(docs: list[Postmortem]) -> None:
+    rows = actions.select(docs, AS_OF)
+    assert actions.bucket_counts(rows) == [("prevention", 3, 2), ("detection", 2, 0), ("mitigation", 2, 0)]
+
+
+def test_due_in_the_next_seven_days_today_and_the_seventh_day_included(docs: list[Postmortem]) -> None:
+    rows = actions.select(docs, AS_OF)
+    assert [(r.postmortem, r.item.index) for r in actions.due_soon(rows, AS_OF)] == [
+        (DISK, 1),
+        (CACHE, 2),
+        (WEBHOOK, 0),
+    ]
+
+
+def test_open_per_owner_counts_every_open_item(docs: list[Postmortem]) -> None:
+    assert actions.open_per_owner(docs) == {"sam okafor": 3, "ada nwosu": 1, "mei chen": 1, "lena fischer": 2}
+
+
+def test_unknown_selection_is_a_bug() -> None:
+    with pytest.raises(ValueError):
+        actions.select([], AS_OF, "late")
+
+
+PLACEHOLDERS = ["", "  ", "#", "TBD", "tbd", "TODO", "ToDo"]
+NOT_PLACEHOLDERS = ["https://github.com/o/r/issues/1", "n/a", "none", "TBD later", "#481"]
+
+
+@pytest.mark.parametrize("link", PLACEHOLDERS)
+def test_placeholders(link: str) -> None:
+    assert actions.is_placeholder_link(link)
+
+
+@pytest.mark.parametrize("link", NOT_PLACEHOLDERS)
+def test_not_placeholders(link: str) -> None:
+    assert not actions.is_placeholder_link(link)
+
+
+def test_placeholders_are_what_the_schema_lets_through() -> None:
+    """The schema's `link` pattern and is_placeholder_link name the same placeholders."""
+    schema = load_schema()["$defs"]["action_item"]["properties"]["link"]
+    pattern = re.compile(schema["pattern"])
+    for link in [*PLACEHOLDERS, *NOT_PLACEHOLDERS]:
+        lets_through = pattern.search(link) is not None and not link.startswith("http")
+        assert lets_through == actions.is_placeholder_link(link), link
+    assert actions.is_placeholder_link(None)
+    assert "null" in schema["type"]  # `link:` with nothing after it is a placeholder too

@@ -95,7 +95,7 @@ def test_python_tag_is_reported_and_never_constructed(
 def test_huge_file_is_refused_before_reading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     exit_code, output = check_one(tmp_path, b"---\ntitle: x\n---\n" + b"word " * 300_000, capsys)
     assert exit_code == 1
-    assert "over the 1,000,000-byte limit" in output
+    assert "over the 262,144-byte limit" in output
 
 
 def test_crlf_line_endings_read_like_lf(tmp_path: Path, sample_postmortem_text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from mortem.model import ListItem, Section, SourceLine
@@ -12,11 +13,27 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+")
-_MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]")
+_MARKUP = re.compile(r"\]\([^)\]\n]{0,500}\)|[*_`#>|\[\]]")  # bounded: linear on hostile lines
 
 
+def strip_comments(text: str) -> str:
+    """Remove HTML comments in one pass (a lazy regex is quadratic on many unclosed `<!--`)."""
+    parts = []
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        if start < 0:
+            parts.append(text[position:])
+            return " ".join(parts)
+        parts.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return " ".join(parts)
+        position = end + 3
+
+
+@cache
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
@@ -31,7 +48,7 @@ def read_sections(body: str, first_line: int) -> tuple[tuple[Section, ...], tupl
     heads: list[tuple[int, int, str]] = []  # (index of heading token, 0-based line, title)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2" and token.map:
-            title = _COMMENT.sub("", tokens[index + 1].content).strip()
+            title = strip_comments(tokens[index + 1].content).strip()
             heads.append((index, token.map[0], title))
     sections = []
     for number, (token_index, line0, title) in enumerate(heads):
@@ -86,5 +103,5 @@ def _prose(tokens: Sequence[Token]) -> str:
     parts = []
     for token in tokens:
         if token.type == "inline":
-            parts.append(_MARKUP.sub(" ", _COMMENT.sub(" ", token.content)))
+            parts.append(_MARKUP.sub(" ", strip_comments(token.content)))
     return "\n".join(p for p in parts if p.strip())

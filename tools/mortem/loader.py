@@ -106,6 +106,11 @@ def _read_text(path: Path, config: Config, shown: str) -> tuple[str, bool] | Loa
         return LoadFailure(path, shown, UNREADABLE, Issue(line, column, message))
 
     try:
+        if path.is_symlink() and not _inside(path.resolve(), config.root.resolve()):
+            return fail(
+                "symlink points outside the repository; mortem does not follow it, "
+                "so nothing outside the archive gets published"
+            )
         if not path.is_file():
             return fail("not a regular file; a postmortem is one Markdown file")
         size = path.stat().st_size
@@ -134,6 +139,10 @@ def _read_text(path: Path, config: Config, shown: str) -> tuple[str, bool] | Loa
     if not text.strip():
         return fail("file is empty; run `mortem new` for a template")
     return text, bom
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:

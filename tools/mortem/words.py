@@ -18,6 +18,14 @@ class Phrase:
     pattern: re.Pattern[str]
     suggest: str = ""
 
+    @property
+    def anchor(self) -> str:
+        """The phrase's longest word, lowercased: a cheap substring test before the regex."""
+        return max(re.findall(r"\w+", self.text.lower()), key=len, default=self.text.lower())
+
+    def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
+        return list(self.pattern.finditer(text)) if self.anchor in lowered else []
+
 
 @cache
 def _data() -> dict[str, Any]:

@@ -100,12 +100,13 @@ def _get(doc: Postmortem, path: tuple[str | int, ...]) -> object:
 
 
 def _blame_in(text: str, line: int, column_offset: int) -> Iterator[Issue]:
+    lowered = text.lower()
     for phrase in blame_phrases():
-        for match in phrase.pattern.finditer(text):
+        for match in phrase.finditer(text, lowered):
             yield Issue(
                 line,
                 column_offset + match.start() + 1,
-                (f"{match.group(0)!r} reads as blame; {phrase.suggest}"),
+                f"{match.group(0)!r} reads as blame; {phrase.suggest}",
             )
 
 
@@ -130,7 +131,7 @@ def no_names_in_root_cause(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     3. Why did the migration not run? The runbook step is manual and nothing checks it ran.
     ```
     """
-    pattern = _names_pattern(ctx.config.roster)
+    pattern = _names_pattern(ctx.config.roster_names)
     if pattern is None:
         return
     section = doc.section("Root cause")

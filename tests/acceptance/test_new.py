@@ -10,8 +10,9 @@ from mortem.checker import check_paths
 from mortem.cli.main import main
 from mortem.config import load_config
 
-# The only rules a fresh scaffold may trip: fields and sections a person fills in.
-TO_BE_WRITTEN = {"PM004", "PM021"}
+# The only rules a fresh scaffold may trip: fields and sections a person fills in, and the
+# tracking links a draft may leave empty until `mortem actions --file-issues` (PM090, a warning).
+TO_BE_WRITTEN = {"PM004", "PM021", "PM090"}
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from mortem.config import Config
@@ -11,7 +11,7 @@ from mortem.loader import LoadFailure, load
 from mortem.model import Postmortem
 
 # Files an archive folder may hold that are not postmortems (the site's docs folder too).
-NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md"})
+NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md", "notes.md"})  # notes: `mortem note`
 
 
 def is_postmortem_name(path: Path) -> bool:
@@ -68,7 +68,16 @@ def load_all(paths: Iterable[Path], config: Config) -> Iterator[Postmortem | Loa
         yield load(path, config, display(path, config))
 
 
-def load_archive(config: Config) -> list[Postmortem]:
-    """Every readable postmortem of the archive, oldest first (unreadable ones are skipped:
-    `mortem check` is where they are reported)."""
-    return [doc for doc in load_all(archive_files(config.archive_dir), config) if isinstance(doc, Postmortem)]
+def load_archive(config: Config, warn: Callable[[str], None] | None = None) -> list[Postmortem]:
+    """Every readable postmortem of the archive, oldest first. Unreadable ones are left out of
+    the analysis; `warn` (the commands pass one that prints to stderr) hears about each, with
+    its place, so a report never silently skips a postmortem."""
+    docs = []
+    for doc in load_all(archive_files(config.archive_dir), config):
+        if isinstance(doc, Postmortem):
+            docs.append(doc)
+        elif warn is not None:
+            issue = doc.issue
+            warn(f"{doc.display_path}:{issue.line}:{issue.column}: {doc.code} {issue.message} "
+                 "(left out; `mortem check` reports it)")
+    return docs

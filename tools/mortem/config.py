@@ -29,7 +29,17 @@ class Config:
     link_pattern: str | None = None
     disable: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
-    max_file_bytes: int = 1_000_000
+    synonyms: Mapping[str, str] = field(default_factory=dict)  # slug or word -> canonical form
+    detect_minutes: int = 10  # PM070: a longer time to detect wants a detection action item
+    acknowledge_minutes: int = 10  # PM071: a longer time to acknowledge wants a routing fix
+    cost_per_minute: float | None = None  # cost of downtime, when no service has its own rate
+    service_cost_per_minute: Mapping[str, float] = field(default_factory=dict)
+    max_open_per_owner: int = 5  # PM039: more open items than this is re-owned or dropped out loud
+    tracker: str | None = None  # where `mortem actions --file-issues` opens issues: github or gitlab
+    tracker_repo: str | None = None  # OWNER/REPO on GitHub, GROUP/PROJECT on GitLab
+    tracker_url: str | None = None  # GitHub Enterprise or self-managed GitLab: its web address
+    postmortem_url: str | None = None  # links back from an issue: a URL with {id} or {path}
+    max_file_bytes: int = 262_144  # a one-page postmortem is about 10 KB
     max_yaml_depth: int = 32
     max_yaml_nodes: int = 20_000
     source: Path | None = None
@@ -37,6 +47,17 @@ class Config:
     @property
     def archive_dir(self) -> Path:
         return self.root / self.archive
+
+    @property
+    def roster_names(self) -> tuple[str, ...]:
+        """Roster entries may be `Name` or `Name <email>`; owners are named by the name."""
+        return tuple(entry.split("<", 1)[0].strip() for entry in self.roster)
+
+    @property
+    def roster_emails(self) -> frozenset[str]:
+        return frozenset(
+            entry.split("<", 1)[1].rstrip(">").strip().casefold() for entry in self.roster if "<" in entry
+        )
 
 
 _INT_KEYS = {
@@ -47,6 +68,9 @@ _INT_KEYS = {
     "max_file_bytes": 1,
     "max_yaml_depth": 2,
     "max_yaml_nodes": 10,
+    "detect_minutes": 1,
+    "acknowledge_minutes": 1,
+    "max_open_per_owner": 1,
 }
 
 
@@ -122,7 +146,7 @@ def _coerce(where: str, key: str, value: Any) -> Any:
         return value
     if key == "archive":
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}: archive must be a folder path, such as \"postmortems\"")
+            raise ConfigError(f'{where}: archive must be a folder path, such as "postmortems"')
         return value
     if key in ("roster", "disable"):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -134,22 +158,81 @@ def _coerce(where: str, key: str, value: Any) -> Any:
         try:
             re.compile(value)
         except re.error as exc:
-            raise ConfigError(f"{where}: link_pattern is not a valid regular expression: {exc}")
+            raise ConfigError(f"{where}: link_pattern is not a valid regular expression: {exc}") from None
         return value
     if key == "severity":
         return _coerce_severities(where, value)
+    if key == "synonyms":
+        return _coerce_synonyms(where, value)
+    if key == "cost_per_minute":
+        return _cost(where, key, value)
+    if key == "service_cost_per_minute":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: service_cost_per_minute must be a table such as {{ checkout = 40 }}")
+        return {str(name): _cost(where, f"service_cost_per_minute.{name}", v) for name, v in value.items()}
+    if key in ("tracker", "tracker_repo", "tracker_url", "postmortem_url"):
+        return _coerce_tracker(where, key, value)
     raise AssertionError(key)  # every known key is handled above
+
+
+_TRACKER_FORMS = {
+    "tracker": (r"github|gitlab", '"github" or "gitlab"'),
+    "tracker_repo": (r"[\w.-]+(?:/[\w.-]+)+", 'a repository path such as "fernhill/platform"'),
+    "tracker_url": (r"https?://[^\s/]+(?:/[^\s]*)?", 'a web address such as "https://gitlab.example.com"'),
+    "postmortem_url": (
+        r"https?://\S*\{(?:id|path)\}\S*",
+        'a URL with {id} or {path}, such as "https://github.com/fernhill/platform/blob/main/{path}"',
+    ),
+}
+
+
+def _coerce_tracker(where: str, key: str, value: Any) -> str:
+    """The team's tracker, for `mortem actions --file-issues` (and GitHub Enterprise or
+    self-managed GitLab links for `--sync`)."""
+    pattern, expected = _TRACKER_FORMS[key]
+    if not isinstance(value, str) or not re.fullmatch(pattern, value):
+        raise ConfigError(f"{where}: {key} must be {expected}, not {value!r}")
+    return value.rstrip("/") if key == "tracker_url" else value
 
 
 def _coerce_severities(where: str, value: Any) -> dict[str, Severity]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: severity must be a table such as {{ PM022 = \"error\" }}")
+        raise ConfigError(f'{where}: severity must be a table such as {{ PM022 = "error" }}')
     result: dict[str, Severity] = {}
     for rule, level in value.items():
         try:
             result[rule] = Severity(level)
         except ValueError:
             raise ConfigError(
-                f"{where}: severity.{rule} must be \"error\" or \"warning\", not {level!r}"
+                f'{where}: severity.{rule} must be "error" or "warning", not {level!r}'
             ) from None
     return result
+
+
+_SYNONYM = re.compile(r"[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*")
+
+
+def _coerce_synonyms(where: str, value: Any) -> dict[str, str]:
+    """Words or slugs that mean the same cause, so `mortem patterns` counts them together."""
+    example = '{ cert = "certificate", deploy-sequencing = "deploy-ordering" }'
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: synonyms must be a table such as {example}")
+    for word, canonical in value.items():
+        if not isinstance(canonical, str) or not _SYNONYM.fullmatch(canonical):
+            raise ConfigError(
+                f"{where}: synonyms.{word} must be a word or slug such as "
+                f'"certificate" or "deploy-ordering", not {canonical!r}'
+            )
+        if not _SYNONYM.fullmatch(word):
+            raise ConfigError(
+                f"{where}: synonyms key {word!r} must be a word or slug "
+                "(letters, digits, hyphens); for example " + example
+            )
+    return {word.casefold(): canonical.casefold() for word, canonical in value.items()}
+
+
+def _cost(where: str, key: str, value: Any) -> float:
+    """Money per minute of downtime: a number, zero or more (in the archive's currency, USD)."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+        raise ConfigError(f"{where}: {key} must be a number >= 0 (money per minute of downtime)")
+    return float(value)

@@ -19,3 +19,10 @@ class ConfigError(MortemError):
     """A bad `[tool.mortem]` table or mortem.toml: exit 2."""
 
     exit_code = 2
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, in the same `mortem:` voice as errors; stdout stays the report."""
+    import sys
+
+    print(f"mortem: warning: {message}", file=sys.stderr)

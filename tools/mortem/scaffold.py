@@ -88,6 +88,7 @@ root_causes:
     kind: detection     # why did we find out late (or from a customer)?
     summary: ""
 # One named owner each, due within about a week, linked to a tracked issue
+# (leave link empty until then: `mortem actions --file-issues` opens the issues and fills it)
 action_items:
   - title: ""
     bucket: prevention

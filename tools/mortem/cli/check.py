@@ -37,6 +37,12 @@ def add_parser(subparsers: Any) -> None:
         default="auto",
         help="colour the text output (default: auto, on a terminal only)",
     )
+    parser.add_argument(
+        "--changed-from",
+        metavar="REF",
+        help="check only the postmortems added, modified or renamed since the merge base of REF "
+        "and HEAD, uncommitted ones included (every archive id still counts for `related`)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -46,7 +52,12 @@ def run(args: argparse.Namespace) -> int:
     from mortem.reporters import REPORTERS
 
     config = load_config(args.config)
-    result = check_paths(args.paths, config)
+    if args.changed_from:
+        from mortem.ci import check_changed
+
+        result = check_changed(config, args.changed_from, args.paths)
+    else:
+        result = check_paths(args.paths, config)
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not _no_color())
     sys.stdout.write(REPORTERS[args.format](result, colour))
     return result.exit_code

@@ -12,10 +12,42 @@ import sys
 from collections.abc import Sequence
 
 from mortem import __version__
-from mortem.cli import check, new, rules
+from mortem.cli import (
+    actions,
+    check,
+    ci,
+    init,
+    metrics,
+    new,
+    note,
+    pages,
+    patterns,
+    related,
+    review,
+    rules,
+    timeline,
+    triage,
+    weekly_issue,
+)
 from mortem.errors import MortemError
 
-COMMANDS = (check, rules, new)
+COMMANDS = (
+    check,
+    rules,
+    new,
+    related,
+    patterns,
+    pages,
+    ci,
+    review,
+    weekly_issue,
+    actions,
+    init,
+    timeline,
+    metrics,
+    triage,
+    note,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,8 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mortem", description=(
-        "Blameless one-page postmortems as Markdown in git."))
+    parser = _Parser(prog="mortem", description=("Blameless one-page postmortems as Markdown in git."))
     parser.add_argument("--version", action="version", version=f"mortem {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMANDS:
@@ -57,9 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("MORTEM_DEBUG"):
             raise
-        print(f"mortem: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in mortem; run again with MORTEM_DEBUG=1 for the traceback "
-              "and report it.", file=sys.stderr)
+        print(
+            f"mortem: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in mortem; run again with MORTEM_DEBUG=1 for the traceback "
+            "and report it.",
+            file=sys.stderr,
+        )
         return 3
 
 

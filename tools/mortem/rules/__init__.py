@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from mortem.rules import action_items, blameless, front_matter, identity, reading, root_cause, structure
+from mortem.rules import (
+    action_items,
+    blameless,
+    detection,
+    follow_through,
+    front_matter,
+    identity,
+    publishing,
+    reading,
+    recurrence,
+    root_cause,
+    structure,
+)
 from mortem.rules.base import Context, Rule
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -11,8 +23,13 @@ ALL_RULES: tuple[Rule, ...] = (
     *identity.RULES,
     *structure.RULES,
     *action_items.RULES,
+    *follow_through.RULES,
     *blameless.RULES,
     *root_cause.RULES,
+    *recurrence.RULES,
+    *detection.RULES,
+    *publishing.RULES,
+    *follow_through.LINK_RULES,
 )
 
 BY_CODE = {r.code: r for r in ALL_RULES}

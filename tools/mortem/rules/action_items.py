@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mortem.analysis.actions import is_placeholder_link
 from mortem.findings import Issue, Severity
 from mortem.model import ActionItem, Postmortem
 from mortem.rules.base import Context, rule
@@ -82,14 +83,14 @@ def owner_on_roster(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     owner: Sam Okafor
     ```
     """
-    roster = {name.casefold(): name for name in ctx.config.roster}
+    roster = {name.casefold(): name for name in ctx.config.roster_names}
     if not roster:
         return
     for item in doc.action_items:
         if item.owner is None or not item.owner.strip() or owner_problem(item.owner):
             continue
         if item.owner.strip().casefold() not in roster:
-            suggestion = _roster_match(item.owner, ctx.config.roster)
+            suggestion = _roster_match(item.owner, ctx.config.roster_names)
             yield doc.at(
                 ("action_items", item.index, "owner"),
                 (
@@ -141,7 +142,8 @@ def tracker_link(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         return
     compiled = re.compile(pattern)
     for item in doc.action_items:
-        if item.link and not compiled.search(item.link):
+        # A placeholder (TBD, #) is not a wrong tracker: PM090/PM091 say it by status.
+        if item.link and not is_placeholder_link(item.link) and not compiled.search(item.link):
             yield doc.at(
                 ("action_items", item.index, "link"),
                 (

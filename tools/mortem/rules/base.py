@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from mortem.config import Config
 from mortem.findings import Issue, Severity
@@ -16,11 +17,23 @@ DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may know beyond the one postmortem: settings and the archive's ids."""
+    """What a rule may know beyond the one postmortem: settings, the archive's ids, and
+    (loaded only when a rule asks) the archive's postmortems themselves."""
 
     config: Config
     archive_ids: frozenset[str] = frozenset()
     today: date = field(default_factory=date.today)
+    documents: Sequence[Postmortem] | None = None  # the archive, when the caller has it
+
+    @cached_property
+    def archive(self) -> Sequence[Postmortem]:
+        """Every readable postmortem of the archive, loaded on first use and kept for the run:
+        `mortem check` on one file runs on every commit, and most rules never need this."""
+        if self.documents is not None:
+            return self.documents
+        from mortem.archive import load_archive
+
+        return tuple(load_archive(self.config))
 
 
 Check = Callable[[Postmortem, Context], Iterable[Issue]]

@@ -11,6 +11,8 @@ from mortem.loader import LoadFailure, load
 from mortem.model import Postmortem
 
 # Files an archive folder may hold that are not postmortems (the site's docs folder too).
+# The one-line log of small events (`mortem note`), published as "Small events".
+NOTES_FILE = "notes.md"
 NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md", "notes.md"})  # notes: `mortem note`
 
 
@@ -78,6 +80,8 @@ def load_archive(config: Config, warn: Callable[[str], None] | None = None) -> l
             docs.append(doc)
         elif warn is not None:
             issue = doc.issue
-            warn(f"{doc.display_path}:{issue.line}:{issue.column}: {doc.code} {issue.message} "
-                 "(left out; `mortem check` reports it)")
+            warn(
+                f"{doc.display_path}:{issue.line}:{issue.column}: {doc.code} {issue.message} "
+                "(left out; `mortem check` reports it)"
+            )
     return docs

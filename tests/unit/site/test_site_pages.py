@@ -157,3 +157,28 @@ def test_read_archive_reports_check_errors_and_keeps_readable_docs(
     assert [d.id for d in archive.docs] == ["2026-10-07-fine"]
     assert any(f.path.endswith("2026-10-08-broken.md") and f.is_error
                for f in archive.check.findings)
+
+
+def test_cost_of_downtime_is_shown_stated_or_estimated(write: Writer, tmp_path: Path, load: Load) -> None:
+    config = Config(root=tmp_path, archive="postmortems", cost_per_minute=10.0,
+                    service_cost_per_minute={"checkout": 25.0})
+    write("2026-10-07", "estimated")
+    write("2026-10-09", "stated", impact={"users": 300, "cost_usd": 1234})
+    site = by_path(pages(load(), config, TODAY))
+    # 40 minutes of downtime at checkout's 25 a minute, estimated; the other as written.
+    assert "**Cost of downtime:** $1,000 (estimated: duration × cost per minute)" in site[
+        "2026-10-07-estimated.md"]
+    assert "**Cost of downtime:** $1,234\n" in site["2026-10-09-stated.md"]
+    assert "## Cost of downtime" in site["metrics.md"]
+    assert "| 2026-Q4 | 2 | $2,234 |" in site["metrics.md"]
+
+
+def test_small_events_are_published_and_linked_from_home(write: Writer, config: Config, load: Load,
+                                                        archive_dir: Path) -> None:
+    write("2026-10-07", "checkout-deploy")
+    assert "Small events" not in by_path(pages(load(), config, TODAY))["index.md"]
+    (archive_dir / "notes.md").write_text("# Small events\n\n- 2026-10-01 One payments timeout, recovered\n")
+    site = by_path(pages(load(), config, TODAY))
+    assert "[Small events](notes.md)" in site["index.md"]
+    assert "- 2026-10-01 One payments timeout, recovered" in site["notes.md"]
+    assert broken_links(site) == []

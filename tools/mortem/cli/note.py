@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mortem.config import Config
 
-NOTES_FILE = "notes.md"  # in archive.NOT_POSTMORTEMS, so `mortem check` never reads it as one
+from mortem.archive import NOTES_FILE  # in NOT_POSTMORTEMS: never read as a postmortem
+
 HEADER = (
     "# Small events\n\n"
     "Events that did not need a postmortem, one dated line each "

@@ -6,6 +6,7 @@ written by hand in one postmortem (`[x](2025-09-16-api-deploy.md)`) keeps workin
 
 from __future__ import annotations
 
+from mortem.archive import NOTES_FILE
 from mortem.render.markup import slug
 
 HOME = "index.md"
@@ -18,6 +19,7 @@ EXPORTS = "exports.md"
 INCIDENTS_JSON = "incidents.json"
 ACTIONS_JSON = "actions.json"
 ACTIONS_ICS = "actions.ics"
+NOTES = NOTES_FILE
 
 
 def postmortem_path(postmortem_id: str) -> str:

@@ -30,11 +30,16 @@ def title_of(doc: Postmortem) -> str:
     return doc.title or doc.id
 
 
-def postmortem_page(doc: Postmortem, today: date, related: Sequence[tuple[Postmortem, Sequence[str]]]) -> str:
+def postmortem_page(
+    doc: Postmortem,
+    today: date,
+    related: Sequence[tuple[Postmortem, Sequence[str]]],
+    cost_usd: float | None = None,
+) -> str:
     here = postmortem_path(doc.id)
     parts = [
         f"# {md.text(title_of(doc))}\n",
-        header_card(doc, here),
+        header_card(doc, here, cost_usd),
         body(doc),
         action_items(doc.action_items, today),
         related_incidents(related, here),
@@ -42,7 +47,15 @@ def postmortem_page(doc: Postmortem, today: date, related: Sequence[tuple[Postmo
     return "\n".join(part for part in parts if part)
 
 
-def header_card(doc: Postmortem, here: str) -> str:
+def cost_text(doc: Postmortem, cost_usd: float | None) -> str:
+    """The cost of downtime, saying whether a person wrote it or mortem estimated it."""
+    if cost_usd is None:
+        return ""
+    how = "" if "cost_usd" in doc.impact else " (estimated: duration × cost per minute)"
+    return f"${number(round(cost_usd, 2))}{how}"
+
+
+def header_card(doc: Postmortem, here: str, cost_usd: float | None = None) -> str:
     times = doc.times
     services = ", ".join(md.link(s, service_path(s), here) for s in doc.services)
     severity = md.link(doc.severity, severity_path(doc.severity), here) if doc.severity else ""
@@ -62,6 +75,7 @@ def header_card(doc: Postmortem, here: str) -> str:
                 for k, v in doc.impact.items()
             ),
         ),
+        ("Cost of downtime", cost_text(doc, cost_usd)),
         ("Trigger", md.text(doc.trigger or "")),
         ("Authors", ", ".join(md.text(a) for a in doc.authors)),
     ]

@@ -13,11 +13,12 @@ from mortem.analysis.metrics import (
     rolling_median,
 )
 from mortem.analysis.periods import quarter_key
+from mortem.analysis.response import PeriodResponse
 from mortem.model import Postmortem
 from mortem.render import markup as md
 from mortem.render import paths
 from mortem.render.charts import PRIMARY, SECONDARY, Series, bar_chart, point_chart
-from mortem.render.postmortem_page import title_of
+from mortem.render.postmortem_page import number, title_of
 
 if TYPE_CHECKING:
     from mortem.analysis.patterns import Pattern
@@ -103,8 +104,28 @@ def _minutes(value: timedelta | None) -> float | None:
     return None if value is None else round(value.total_seconds() / 60, 1)
 
 
+def _cost_table(quarters: Sequence[PeriodResponse]) -> list[str]:
+    """What downtime cost per quarter: the figure that sizes the prevention investment."""
+    known = [q for q in quarters if q.cost_usd is not None]
+    if not known:
+        return []
+    rows = [(md.text(q.period), str(q.count), f"${number(round(q.cost_usd or 0, 2))}") for q in quarters]
+    return [
+        "## Cost of downtime",
+        "",
+        "Per quarter: `impact.cost_usd` where the postmortem states it, else its duration times "
+        "the configured cost per minute of its services.",
+        "",
+        md.table(("Quarter", "Incidents", "Cost"), rows),
+        "",
+    ]
+
+
 def metrics_page(
-    times: Sequence[IncidentTimes], per_month: Sequence[tuple[str, int]], actions: Sequence[MonthActions]
+    times: Sequence[IncidentTimes],
+    per_month: Sequence[tuple[str, int]],
+    actions: Sequence[MonthActions],
+    quarters: Sequence[PeriodResponse] = (),
 ) -> str:
     lines = [
         "# Metrics",
@@ -133,6 +154,7 @@ def metrics_page(
         _time_chart(times, "detect", "Time to detect"),
         _time_chart(times, "acknowledge", "Time to acknowledge"),
     ]
+    lines += _cost_table(quarters)
     lines += ["## Action items opened and closed", ""]
     if actions:
         labels = [a.month for a in actions]

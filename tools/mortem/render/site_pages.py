@@ -27,6 +27,7 @@ def home(
     summary: Summary,
     open_rows: Sequence[ActionRow],
     overdue_rows: Sequence[ActionRow],
+    notes: bool = False,
 ) -> str:
     here = paths.HOME
     lines = [
@@ -70,8 +71,13 @@ def home(
         f"- {md.link('Follow-through', paths.FOLLOW_THROUGH, here)}: open action items for the weekly sync",
         f"- {md.link('Rules', paths.RULES, here)}: what `mortem check` asks of a postmortem",
         f"- {md.link('Exports', paths.EXPORTS, here)}: JSON and a calendar feed",
-        "",
     ]
+    if notes:
+        lines.append(
+            f"- {md.link('Small events', paths.NOTES, here)}: one-line notes of events "
+            "that did not need a postmortem"
+        )
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from mortem.analysis import actions, metrics
+from mortem.analysis import actions, metrics, response
 from mortem.analysis.patterns import find_patterns, related
 from mortem.config import Config
 from mortem.model import Postmortem
@@ -18,9 +18,28 @@ from mortem.site import Page
 
 def all_pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[Page]:
     docs = list(docs)
-    generated = [*_lists(docs, today), *_postmortems(docs, config, today),
-                 *_reports(docs, config, today), *_rules(), *_exports(docs, today)]
+    notes = _notes(config)
+    generated = [
+        *_lists(docs, today, notes is not None),
+        *notes_page(notes),
+        *_postmortems(docs, config, today),
+        *_reports(docs, config, today),
+        *_rules(),
+        *_exports(docs, today),
+    ]
     return [_chrome(page) for page in generated]
+
+
+def _notes(config: Config) -> str | None:
+    """The small-events log, published as written (each line is a dated one-liner)."""
+    try:
+        return (config.archive_dir / paths.NOTES).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def notes_page(notes: str | None) -> list[Page]:
+    return [Page(paths.NOTES, notes)] if notes is not None else []
 
 
 def _chrome(page: Page) -> Page:
@@ -31,10 +50,10 @@ def _chrome(page: Page) -> Page:
     return Page(page.path, markup.hide(parts, page.text))
 
 
-def _lists(docs: list[Postmortem], today: date) -> Iterator[Page]:
+def _lists(docs: list[Postmortem], today: date, notes: bool) -> Iterator[Page]:
     open_rows = actions.open_actions(docs, today)
     late = actions.overdue(open_rows)
-    yield Page(paths.HOME, site_pages.home(docs, metrics.summary(docs, today), open_rows, late))
+    yield Page(paths.HOME, site_pages.home(docs, metrics.summary(docs, today), open_rows, late, notes))
     yield Page(paths.ARCHIVE, site_pages.archive_index(docs))
     for service in sorted({s for d in docs for s in d.services}):
         here = paths.service_path(service)
@@ -44,8 +63,7 @@ def _lists(docs: list[Postmortem], today: date) -> Iterator[Page]:
         here = paths.severity_path(severity)
         chosen = [d for d in docs if d.severity == severity]
         yield Page(here, site_pages.filtered_index("Severity", severity, chosen, here))
-    yield Page(paths.FOLLOW_THROUGH,
-               site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
+    yield Page(paths.FOLLOW_THROUGH, site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
 
 
 def _postmortems(docs: list[Postmortem], config: Config, today: date) -> Iterator[Page]:
@@ -53,16 +71,22 @@ def _postmortems(docs: list[Postmortem], config: Config, today: date) -> Iterato
     for doc in docs:
         links = related(doc, docs, config)
         shown = [(by_id[link.other], link.reasons) for link in links if link.other in by_id]
-        yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown))
+        cost = response.cost_usd(doc, config)
+        yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown, cost))
 
 
 def _reports(docs: list[Postmortem], config: Config, today: date) -> Iterator[Page]:
     by_id = {d.id: d for d in docs}
-    yield Page(paths.PATTERNS,
-               report_pages.patterns_page(find_patterns(docs, config), by_id, today))
-    yield Page(paths.METRICS, report_pages.metrics_page(
-        metrics.incident_times(docs), metrics.incidents_per_month(docs, today),
-        metrics.actions_per_month(docs, today)))
+    yield Page(paths.PATTERNS, report_pages.patterns_page(find_patterns(docs, config), by_id, today))
+    yield Page(
+        paths.METRICS,
+        report_pages.metrics_page(
+            metrics.incident_times(docs),
+            metrics.incidents_per_month(docs, today),
+            metrics.actions_per_month(docs, today),
+            response.response_report(docs, config, by="quarter").periods,
+        ),
+    )
 
 
 def _rules() -> Iterator[Page]:

@@ -10,10 +10,10 @@ from mortem.errors import UsageError
 from mortem.loader import LoadFailure, load
 from mortem.model import Postmortem
 
-# Files an archive folder may hold that are not postmortems (the site's docs folder too).
 # The one-line log of small events (`mortem note`), published as "Small events".
 NOTES_FILE = "notes.md"
-NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md", "notes.md"})  # notes: `mortem note`
+# Files an archive folder may hold that are not postmortems (the site's docs folder too).
+NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md", NOTES_FILE})
 
 
 def is_postmortem_name(path: Path) -> bool:

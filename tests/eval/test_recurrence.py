@@ -1,7 +1,9 @@
 """How well `mortem patterns` finds postmortems that share a cause family, measured.
 
 Pairwise precision and recall of "same cause family" against hand labels: tuned on the
-"tune" split, reported on the "heldout" split (see recurrence/labels.toml for its history).
+"tune" split, reported on the "heldout" split (see recurrence/labels.toml for its history),
+and on "heldout2": 40 postmortems written blind, by an author who never saw the engine, its
+word lists or any held-out file, after the method was fixed. heldout2 is the honest figure.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from mortem.loader import load
 from mortem.model import Postmortem
 
 # The issue asks for precision >= 0.9 and recall >= 0.85 on held-out data. The floors
-# below guard the figures reached so far (held-out 0.889 / 0.800 when written), so a change
-# that makes matching worse fails; raising them to the targets is open work.
-FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.75)}
+# below guard the figures reached so far, so a change that makes matching worse fails;
+# raising them to the targets is open work. On the blind set, recall is the gap: authors'
+# vocabulary varies more than the synonym list covers.
+FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.75), "heldout2": (0.90, 0.30)}
 TARGET = (0.90, 0.85)
 
 
@@ -39,7 +42,7 @@ def test_the_set_is_hard_enough() -> None:
     assert len(set(slugs)) >= 0.95 * len(slugs)
 
 
-@pytest.mark.parametrize("split", ["tune", "heldout"])
+@pytest.mark.parametrize("split", ["tune", "heldout", "heldout2"])
 def test_precision_and_recall(split: str, capsys: pytest.CaptureFixture[str]) -> None:
     score = evaluate(split)
     with capsys.disabled():

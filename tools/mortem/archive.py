@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, overload
 
 from mortem.config import Config
 from mortem.errors import UsageError
-from mortem.loader import LoadFailure, load
+from mortem.loader import LoadFailure, Source, parse, read_source
 from mortem.model import Postmortem
+
+if TYPE_CHECKING:
+    from mortem.cache import Store
 
 # The one-line log of small events (`mortem note`), published as "Small events".
 NOTES_FILE = "notes.md"
@@ -66,22 +72,204 @@ def display(path: Path, config: Config) -> str:
 
 
 def load_all(paths: Iterable[Path], config: Config) -> Iterator[Postmortem | LoadFailure]:
+    reader = Reader(config)
     for path in paths:
-        yield load(path, config, display(path, config))
+        yield reader.load(path)
 
 
 def load_archive(config: Config, warn: Callable[[str], None] | None = None) -> list[Postmortem]:
     """Every readable postmortem of the archive, oldest first. Unreadable ones are left out of
     the analysis; `warn` (the commands pass one that prints to stderr) hears about each, with
     its place, so a report never silently skips a postmortem."""
-    docs = []
-    for doc in load_all(archive_files(config.archive_dir), config):
-        if isinstance(doc, Postmortem):
-            docs.append(doc)
-        elif warn is not None:
-            issue = doc.issue
-            warn(
-                f"{doc.display_path}:{issue.line}:{issue.column}: {doc.code} {issue.message} "
-                "(left out; `mortem check` reports it)"
-            )
-    return docs
+    with bulk():
+        return list(Reader(config).archive(warn))
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """No cyclic garbage collection while thousands of postmortems are read or analysed.
+
+    Each collection walks every live object, and an archive is millions of them (strings,
+    dicts, dataclasses), so collections triggered by allocation alone doubled the time to
+    read 10,000 postmortems. What is built here has no reference cycles, so reference
+    counting still frees it; collection resumes (and catches up) when the block ends."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+Loaded = Postmortem | LoadFailure
+
+
+class Reader:
+    """Reads postmortems for one run: each file once (`mortem check` reads the files it
+    checks, and its archive rules the whole archive), and each parse result from the cache
+    (mortem.cache) when the same bytes were parsed before."""
+
+    def __init__(self, config: Config, store: Store | bool | None = True) -> None:
+        if store is True:
+            from mortem.cache import open_store
+
+            store = open_store(config)
+        self.config = config
+        self.store: Store | None = store or None
+        self.loaded: dict[tuple[Path, str], Loaded] = {}
+        self.hashes: dict[Path, str] = {}  # content hash of each file, as first read
+        self.changed = False  # a file's bytes changed while this run read it twice
+
+    def read(self, path: Path, shown: str | None = None) -> tuple[str, Source | LoadFailure, str]:
+        """(display path, the file's source or why it cannot be read, the hash of its bytes
+        or "" when there is no cache to key)."""
+        shown = shown or display(path, self.config)
+        source = read_source(path, self.config, shown)
+        digest = ""
+        if isinstance(source, Source) and self.store is not None:
+            digest = _hash(source)
+            if self.hashes.setdefault(path, digest) != digest:
+                self.changed = True  # edited mid-run: results keyed by the first read are not stored
+        return shown, source, digest
+
+    def content_hash(self, path: Path) -> str | None:
+        """The hash of the file's bytes (read now unless this run has), None if unreadable."""
+        if path not in self.hashes:
+            self.read(path)
+        return self.hashes.get(path)
+
+    def load(self, path: Path, shown: str | None = None) -> Loaded:
+        shown = shown or display(path, self.config)
+        key = (path, shown)
+        found = self.loaded.get(key)
+        if found is None:
+            shown, source, digest = self.read(path, shown)
+            found = source if isinstance(source, LoadFailure) else self.parse(path, shown, source, digest)
+            self.loaded[key] = found
+        return found
+
+    def parse(self, path: Path, shown: str, source: Source, digest: str) -> Loaded:
+        """`loader.parse`, or its result for the same bytes from the cache."""
+        if self.store is None:
+            return parse(path, shown, source, self.config)
+        result = _rebuild(self.store.get("parsed", digest), path, shown, source)
+        if result is None:
+            result = parse(path, shown, source, self.config)
+            self.store.put("parsed", digest, _parts(result))
+        self.loaded[(path, shown)] = result
+        return result
+
+    def archive(self, warn: Callable[[str], None] | None = None) -> Iterator[Postmortem]:
+        files = archive_files(self.config.archive_dir)
+        for doc in map(self.load, files):
+            if isinstance(doc, Postmortem):
+                yield doc
+            elif warn is not None:
+                issue = doc.issue
+                warn(
+                    f"{doc.display_path}:{issue.line}:{issue.column}: {doc.code} {issue.message} "
+                    "(left out; `mortem check` reports it)"
+                )
+        if self.store is not None:
+            self.store.prune("parsed", len(files))
+
+
+class ArchiveView(Sequence[Postmortem]):
+    """The archive's readable postmortems, read through a run's Reader on first use: a
+    `mortem check` whose archive-wide results are cached never reads the rest of the archive."""
+
+    def __init__(self, reader: Reader) -> None:
+        self._reader = reader
+        self._docs: tuple[Postmortem, ...] | None = None
+
+    @property
+    def docs(self) -> tuple[Postmortem, ...]:
+        if self._docs is None:
+            with bulk():
+                self._docs = tuple(self._reader.archive())
+        return self._docs
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @overload
+    def __getitem__(self, index: int) -> Postmortem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Postmortem]: ...
+
+    def __getitem__(self, index: int | slice) -> Postmortem | Sequence[Postmortem]:
+        return self.docs[index]
+
+    def __iter__(self) -> Iterator[Postmortem]:
+        return iter(self.docs)
+
+
+def _hash(source: Source) -> str:
+    from mortem.cache import content_hash
+
+    return content_hash(source.data)
+
+
+# A parse result in the cache: what `parse` derives from the text, without the path, display
+# path and text, which the reader supplies (the same bytes parse the same wherever they are).
+def _parts(result: Loaded) -> tuple[object, ...]:
+    if isinstance(result, LoadFailure):
+        return ("failure", result.code, result.issue)
+    return (
+        "postmortem",
+        result.front,
+        result.positions,
+        result.front_matter_line,
+        result.body_line,
+        result.sections,
+        result.headings,
+        result.suppressions,
+        result.load_issues,
+    )
+
+
+def _rebuild(parts: object, path: Path, shown: str, source: Source) -> Loaded | None:
+    """The cached parse result as `parse` returns it, or None when the entry does not have
+    the shape this version writes (the file is then parsed again)."""
+    from mortem.findings import Issue
+    from mortem.model import Suppressions
+
+    if not isinstance(parts, tuple) or not parts:
+        return None
+    if (
+        parts[0] == "failure"
+        and len(parts) == 3
+        and isinstance(parts[1], str)
+        and isinstance(parts[2], Issue)
+    ):
+        return LoadFailure(path, shown, parts[1], parts[2])
+    if parts[0] != "postmortem" or len(parts) != 9:
+        return None
+    _, front, positions, front_line, body_line, sections, headings, suppressions, issues = parts
+    if not (
+        isinstance(front, dict)
+        and isinstance(positions, dict)
+        and isinstance(front_line, int)
+        and isinstance(body_line, int)
+        and isinstance(sections, tuple)
+        and isinstance(headings, tuple)
+        and isinstance(suppressions, Suppressions)
+        and isinstance(issues, tuple)
+    ):
+        return None
+    return Postmortem(
+        path=path,
+        display_path=shown,
+        text=source.text,
+        front=front,
+        positions=positions,
+        front_matter_line=front_line,
+        body_line=body_line,
+        sections=sections,
+        headings=headings,
+        suppressions=suppressions,
+        load_issues=issues,
+    )

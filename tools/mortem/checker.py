@@ -6,14 +6,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mortem.archive import archive_ids, expand, load_all
+from mortem.archive import ArchiveView, Reader, archive_files, archive_ids, bulk, expand
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
 from mortem.loader import LoadFailure
 from mortem.model import Postmortem
 from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
+
+if TYPE_CHECKING:
+    from mortem.cache import Store
+
+# Rules whose findings depend on more than the file and the settings: on the other
+# postmortems (PM039, PM060) or the archive's ids (PM012). The cache keys their findings by
+# the whole archive; every other rule's by the file alone. tests/unit/test_cache.py fails
+# when a rule reads the context's archive, ids or date without being listed here.
+CONTEXT_RULES = frozenset({"PM012", "PM039", "PM060"})
 
 
 @dataclass(frozen=True)
@@ -51,8 +61,22 @@ def active_rules(config: Config) -> tuple[tuple[Rule, Severity], ...]:
 def check_paths(paths: Sequence[Path], config: Config, today: date | None = None) -> CheckResult:
     files = expand(paths, config)
     ids = archive_ids(config) | {p.stem for p in files}
-    context = Context(config=config, archive_ids=ids, today=today or date.today())
-    return check_documents(load_all(files, config), context)
+    reader = Reader(config)
+    # The archive is read only if a rule asks for it, through the same reader, so a file
+    # that is both checked and compared with the others is read once.
+    context = Context(
+        config=config, archive_ids=ids, today=today or date.today(), documents=ArchiveView(reader)
+    )
+    return check_files(files, reader, context)
+
+
+def check_files(files: Sequence[Path], reader: Reader, context: Context) -> CheckResult:
+    """check_documents over files read by `reader`, with results from its cache when the
+    file's bytes (and, for CONTEXT_RULES, the whole archive's) are those checked before."""
+    with bulk():
+        if reader.store is None:
+            return check_documents((reader.load(path) for path in files), context)
+        return _check_cached(files, reader, reader.store, context)
 
 
 def check_documents(docs: Iterable[Postmortem | LoadFailure], context: Context) -> CheckResult:
@@ -72,10 +96,12 @@ def check_documents(docs: Iterable[Postmortem | LoadFailure], context: Context) 
     return CheckResult(tuple(sorted(findings)), count)
 
 
-def _check_one(doc: Postmortem, rules: Sequence[tuple[Rule, Severity]], context: Context) -> list[Finding]:
+def _check_one(
+    doc: Postmortem, rules: Sequence[tuple[Rule, Severity]], context: Context, load_issues: bool = True
+) -> list[Finding]:
     found = []
     enabled = dict(rules)
-    for code, issue in doc.load_issues:
+    for code, issue in doc.load_issues if load_issues else ():
         rule = BY_CODE[code]
         if rule in enabled:
             found.append(_finding(doc.display_path, rule, enabled[rule], issue))
@@ -90,3 +116,85 @@ def _check_one(doc: Postmortem, rules: Sequence[tuple[Rule, Severity]], context:
 
 def _finding(path: str, rule: Rule, severity: Severity, issue: Issue) -> Finding:
     return Finding(path, issue.line, issue.column, rule.code, rule.name, severity, issue.message)
+
+
+# --- with the cache ------------------------------------------------------------------------
+
+
+def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: Context) -> CheckResult:
+    rules = active_rules(context.config)
+    own = [(rule, level) for rule, level in rules if rule.code not in CONTEXT_RULES]
+    wider = [(rule, level) for rule, level in rules if rule.code in CONTEXT_RULES]
+    findings: list[Finding] = []
+    postmortems: list[tuple[Path, str, str]] = []  # (path, display path, content hash)
+    for path in files:
+        shown, source, digest = reader.read(path)
+        if isinstance(source, LoadFailure):  # unreadable: nothing to parse, nothing to cache
+            findings.extend(check_documents([source], context).findings)
+            continue
+        key = f"{digest}\0{shown}"
+        cached = _entry(store.get("checked", key))
+        if cached is None:
+            doc = reader.parse(path, shown, source, digest)
+            if isinstance(doc, LoadFailure):
+                cached = (False, list(check_documents([doc], context).findings))
+            else:
+                cached = (True, _check_one(doc, own, context))
+            store.put("checked", key, cached)
+        readable, found = cached
+        findings.extend(found)
+        if readable:
+            postmortems.append((path, shown, digest))
+    archive = archive_files(context.config.archive_dir)
+    if wider and postmortems:
+        findings.extend(_check_wider(postmortems, archive, wider, reader, store, context))
+    store.prune("checked", len(archive))
+    return CheckResult(tuple(sorted(findings)), len(files))
+
+
+def _check_wider(
+    postmortems: list[tuple[Path, str, str]],
+    archive_paths: list[Path],
+    rules: Sequence[tuple[Rule, Severity]],
+    reader: Reader,
+    store: Store,
+    context: Context,
+) -> list[Finding]:
+    """The CONTEXT_RULES' findings, cached under the state of the whole archive: every
+    archive file's name and bytes, the files checked, and the day."""
+    from mortem.cache import digest
+
+    archive = [(path.name, reader.content_hash(path) or "-") for path in archive_paths]
+    key = digest(
+        (
+            context.today.isoformat(),
+            *(f"{n}\0{h}" for n, h in archive),
+            "",
+            *(f"{shown}\0{h}" for _, shown, h in postmortems),
+        )
+    )
+    cached = store.get("archive", key)
+    if isinstance(cached, list) and all(isinstance(f, Finding) for f in cached):
+        return cached
+    found: list[Finding] = []
+    for path, shown, _ in postmortems:
+        doc = reader.load(path, shown)
+        if isinstance(doc, Postmortem):
+            found.extend(_check_one(doc, rules, context, load_issues=False))
+    if not reader.changed:  # a file edited during the run: its results are not the key's
+        store.put("archive", key, found)
+        store.prune("archive", 16)
+    return found
+
+
+def _entry(value: object) -> tuple[bool, list[Finding]] | None:
+    """A `checked` entry as written by _check_cached, or None."""
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], bool)
+        and isinstance(value[1], list)
+        and all(isinstance(f, Finding) for f in value[1])
+    ):
+        return value[0], value[1]
+    return None

@@ -33,12 +33,27 @@ class LoadFailure:
     issue: Issue
 
 
+@dataclass(frozen=True)
+class Source:
+    """A file's bytes as read, and their text (a byte-order mark is dropped and remembered)."""
+
+    data: bytes
+    text: str
+    bom: bool
+
+
 def load(path: Path, config: Config, display_path: str | None = None) -> Postmortem | LoadFailure:
     shown = display_path or str(path)
-    text_or_failure = _read_text(path, config, shown)
-    if isinstance(text_or_failure, LoadFailure):
-        return text_or_failure
-    text, bom = text_or_failure
+    source = read_source(path, config, shown)
+    if isinstance(source, LoadFailure):
+        return source
+    return parse(path, shown, source, config)
+
+
+def parse(path: Path, shown: str, source: Source, config: Config) -> Postmortem | LoadFailure:
+    """The postmortem in a file's text. Depends on nothing but the text and the YAML limits
+    in `config`, so its result can be cached by content (mortem.archive does)."""
+    text, bom = source.text, source.bom
     parts = split(text)
     if parts.front_matter is None:
         return LoadFailure(
@@ -101,7 +116,9 @@ def load(path: Path, config: Config, display_path: str | None = None) -> Postmor
     )
 
 
-def _read_text(path: Path, config: Config, shown: str) -> tuple[str, bool] | LoadFailure:
+def read_source(path: Path, config: Config, shown: str) -> Source | LoadFailure:
+    """The file's bytes and text, or the reason it is not a readable text file (PM001)."""
+
     def fail(message: str, line: int = 1, column: int = 1) -> LoadFailure:
         return LoadFailure(path, shown, UNREADABLE, Issue(line, column, message))
 
@@ -138,7 +155,7 @@ def _read_text(path: Path, config: Config, shown: str) -> tuple[str, bool] | Loa
         )
     if not text.strip():
         return fail("file is empty; run `mortem new` for a template")
-    return text, bom
+    return Source(data, text, bom)
 
 
 def _inside(path: Path, folder: Path) -> bool:

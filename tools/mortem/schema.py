@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import numbers
+import re
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,10 +42,138 @@ def validator() -> Validator:
     # The standard library checks the three formats mortem uses, so format checking does
     # not depend on jsonschema's optional extras (and their import cost).
     formats = FormatChecker(formats=())
-    formats.checks("date")(lambda v: not isinstance(v, str) or parse_day(v) is not None)
-    formats.checks("date-time")(lambda v: not isinstance(v, str) or parse_instant(v) is not None)
-    formats.checks("uri")(_is_uri)
+    for name, check in _FORMATS.items():
+        formats.checks(name)(check)
     return Draft202012Validator(load_schema(), format_checker=formats)
+
+
+# --- a fast yes for valid front matter ------------------------------------------------------
+#
+# `mortem check` on one file runs on every commit, and importing jsonschema costs about as
+# much as everything else the check does. So the schema is also compiled, once, into plain
+# functions for the keywords it uses, with jsonschema's semantics (jsonschema/_keywords.py);
+# they answer only "valid". Anything else, or any keyword they do not know, goes to
+# jsonschema, which finds and explains the errors. tests/unit/test_schema_fast.py holds them
+# to jsonschema's verdict on every fixture and on generated front matter.
+
+Check = Callable[[Any], bool]
+_IGNORED = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "examples", "default"})
+_TYPES: dict[str, Check] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, numbers.Number) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+class _Unsupported(Exception):
+    """A keyword the fast validator does not implement: always ask jsonschema."""
+
+
+@cache
+def fast_validator() -> Check | None:
+    try:
+        return _Compiler(load_schema()).compile(load_schema())
+    except (_Unsupported, re.error, KeyError, TypeError):
+        return None
+
+
+class _Compiler:
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+        self.refs: dict[str, Check] = {}
+
+    def compile(self, node: Any) -> Check:
+        if node is True:
+            return lambda v: True
+        if node is False:
+            return lambda v: False
+        if not isinstance(node, dict):
+            raise _Unsupported(repr(node))
+        checks = [
+            check
+            for key, value in node.items()
+            if key not in _IGNORED and (check := self.keyword(key, value, node)) is not None
+        ]
+        return lambda v: all(check(v) for check in checks)
+
+    def keyword(self, key: str, value: Any, node: dict[str, Any]) -> Check | None:
+        if key == "$ref":
+            return self.ref(value)
+        if key == "type":
+            kinds = [_TYPES[t] for t in ([value] if isinstance(value, str) else value)]
+            return lambda v: any(kind(v) for kind in kinds)
+        if key == "enum":
+            if not all(isinstance(e, str) for e in value):
+                raise _Unsupported("enum of non-strings")  # jsonschema's equality has subtleties
+            allowed = frozenset(value)
+            return lambda v: isinstance(v, str) and v in allowed
+        if key == "pattern":
+            regex = re.compile(value)
+            return lambda v: not isinstance(v, str) or regex.search(v) is not None
+        if key == "format":
+            known = _FORMATS.get(value)
+            return None if known is None else (lambda v: bool(known(v)))
+        if key in ("minLength", "minItems", "minProperties"):
+            kind = {"minLength": str, "minItems": list, "minProperties": dict}[key]
+            return lambda v: not isinstance(v, kind) or len(v) >= value
+        if key == "minimum":
+            number = _TYPES["number"]
+            return lambda v: not number(v) or not v < value
+        if key == "required":
+            return lambda v: not isinstance(v, dict) or all(name in v for name in value)
+        if key == "properties":
+            subs = {name: self.compile(sub) for name, sub in value.items()}
+            return lambda v: not isinstance(v, dict) or all(sub(v[k]) for k, sub in subs.items() if k in v)
+        if key == "additionalProperties":
+            if "patternProperties" in node:
+                raise _Unsupported("patternProperties")
+            known_names = frozenset(node.get("properties", {}))
+            extra = self.compile(value)
+            return lambda v: not isinstance(v, dict) or all(extra(v[k]) for k in v if k not in known_names)
+        if key == "propertyNames":
+            names = self.compile(value)
+            return lambda v: not isinstance(v, dict) or all(names(k) for k in v)
+        if key == "items":
+            if "prefixItems" in node or value is False:
+                raise _Unsupported("prefixItems")
+            each = self.compile(value)
+            return lambda v: not isinstance(v, list) or all(each(e) for e in v)
+        if key == "uniqueItems":
+            # Only lists of text are judged here; jsonschema compares anything else.
+            return None if not value else (lambda v: not isinstance(v, list) or _unique_texts(v))
+        if key == "if":
+            condition = self.compile(value)
+            then = self.compile(node.get("then", True))
+            otherwise = self.compile(node.get("else", True))
+            return lambda v: then(v) if condition(v) else otherwise(v)
+        if key in ("then", "else"):
+            return None  # applied with `if`; without one, jsonschema ignores them too
+        raise _Unsupported(key)
+
+    def ref(self, ref: Any) -> Check:
+        if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+            raise _Unsupported(f"$ref {ref!r}")
+        if ref not in self.refs:
+            target: list[Check] = []
+            self.refs[ref] = lambda v: target[0](v)  # resolved below; also ends a recursion
+            target.append(self.compile(self.root["$defs"][ref.removeprefix("#/$defs/")]))
+        return self.refs[ref]
+
+
+def _unique_texts(values: list[Any]) -> bool:
+    return all(isinstance(v, str) for v in values) and len(set(values)) == len(values)
+
+
+def _date(value: object) -> bool:
+    return not isinstance(value, str) or parse_day(value) is not None
+
+
+def _date_time(value: object) -> bool:
+    return not isinstance(value, str) or parse_instant(value) is not None
 
 
 def _is_uri(value: object) -> bool:
@@ -56,7 +186,13 @@ def _is_uri(value: object) -> bool:
     return bool(parts.scheme and parts.netloc) and " " not in value
 
 
+_FORMATS: dict[str, Check] = {"date": _date, "date-time": _date_time, "uri": _is_uri}
+
+
 def schema_issues(doc: Postmortem) -> Iterator[Issue]:
+    fast = fast_validator()
+    if fast is not None and fast(doc.front):
+        return  # valid: jsonschema (and its import) is needed only to explain what is not
     errors = sorted(validator().iter_errors(dict(doc.front)), key=lambda e: list(map(str, e.absolute_path)))
     reported: set[tuple[str | int, ...]] = set()
     for error in errors:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
+from dataclasses import dataclass, field, replace
 
 from mortem.analysis.similarity import (
     Corpus,
@@ -92,11 +92,24 @@ class _Analysis:
     by_doc: dict[str, list[int]]  # postmortem id -> its causes
     linked_from: dict[str, set[str]]  # postmortem id -> ids whose `related` names it
     patterns: list[tuple[Pattern, list[int]]] | None = None
+    in_patterns: dict[int, list[int]] | None = None  # cause -> the patterns holding it, in rank order
+    item_causes: dict[int, list[int]] = field(default_factory=dict)  # doc -> each item's cause
+    titles_read: set[int] = field(default_factory=set)  # docs whose item titles `words` has seen
 
 
 def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
-    """Recurring patterns (2+ postmortems), most frequent first."""
-    return [pattern for pattern, _ in _grouped(_analyse(docs, config))]
+    """Recurring patterns (2+ postmortems), most frequent first. Kept in the cache under the
+    archive's content: the analysis takes seconds at thousands of postmortems."""
+    from mortem import cache
+
+    def compute() -> list[Pattern]:
+        analysis = _analyse(docs, config)
+        return [_with_items(analysis, pattern, group) for pattern, group in _grouped(analysis)]
+
+    def valid(value: object) -> bool:
+        return isinstance(value, list) and all(isinstance(p, Pattern) for p in value)
+
+    return cache.cached(config, "archive", cache.documents_key(docs, "patterns"), compute, valid)
 
 
 def _rank(pattern: Pattern) -> tuple[int, int, str]:
@@ -106,11 +119,27 @@ def _rank(pattern: Pattern) -> tuple[int, int, str]:
 
 def _grouped(analysis: _Analysis) -> list[tuple[Pattern, list[int]]]:
     """Patterns with the causes behind each, computed once per archive (`mortem check`
-    asks for every file, the site for every page)."""
+    asks for every file, the site for every page). Their action items are left empty:
+    PM060 needs none, and placing each item costs more than the rest; _with_items adds them."""
     if analysis.patterns is None:
-        found = [(_pattern(analysis, group), group) for group in _components(analysis)]
+        from mortem.archive import bulk
+
+        with bulk():
+            found = [(_pattern(analysis, group), group) for group in _components(analysis)]
         analysis.patterns = sorted(found, key=lambda pg: _rank(pg[0]))
     return analysis.patterns
+
+
+def _patterns_of(analysis: _Analysis, causes: Iterable[int]) -> list[int]:
+    """Positions in `_grouped` of the patterns that hold any of these causes, in rank order.
+    An index instead of a scan of every pattern: PM060 asks once per file checked."""
+    if analysis.in_patterns is None:
+        index: dict[int, list[int]] = {}
+        for position, (_, group) in enumerate(_grouped(analysis)):
+            for cause in group:
+                index.setdefault(cause, []).append(position)
+        analysis.in_patterns = index
+    return sorted({p for c in causes for p in analysis.in_patterns.get(c, ())})
 
 
 def related(
@@ -119,14 +148,12 @@ def related(
     """Most similar postmortems to doc (explicit `related` ids in either direction included,
     with reason "linked in related"), best first."""
     analysis = _analyse(docs, config)
-    links = _links(analysis, doc, RELATED_MIN)
-    if earlier_only:
-        mine = _sort_key(doc)
-        links = {
-            other: link
-            for other, link in links.items()
-            if _sort_key(analysis.docs[analysis.causes[analysis.by_doc[other][0]].doc]) < mine
-        }
+    mine = _sort_key(doc)
+
+    def keep(other: str) -> bool:
+        return not earlier_only or _doc_key(analysis, other) < mine
+
+    links = _links(analysis, doc, RELATED_MIN, limit, keep)
     return sorted(links.values(), key=lambda link: (-link.score, link.other))[:limit]
 
 
@@ -140,9 +167,9 @@ def recurrence_of(
     mine = _sort_key(doc)
     linked = _linked_ids(doc, analysis)
     own = set(analysis.by_doc.get(doc.id, []))
-    for pattern, group in _grouped(analysis):
-        if not own & set(group):
-            continue
+    grouped = _grouped(analysis)
+    for position in _patterns_of(analysis, own):
+        pattern, group = grouped[position]
         earlier = [pid for pid in pattern.postmortems if pid != doc.id and _doc_key(analysis, pid) < mine]
         # a shared category counts only between the causes that make this pattern
         keys = {analysis.causes[c].key for c in group if c in own} - {""}
@@ -155,7 +182,7 @@ def recurrence_of(
 def _with(doc: Postmortem, docs: Sequence[Postmortem]) -> Sequence[Postmortem]:
     """The archive as it would be with doc in it: unchanged when it already holds this text
     (so the cached analysis is reused for every file of a `mortem check` run)."""
-    same = [d for d in docs if d.id == doc.id]
+    same = _identity(docs)[1].get(doc.id, [])
     if same and all(d is doc or d.text == doc.text for d in same):
         return docs
     return [*(d for d in docs if d.id != doc.id), doc]
@@ -164,17 +191,42 @@ def _with(doc: Postmortem, docs: Sequence[Postmortem]) -> Sequence[Postmortem]:
 # --- building the analysis -------------------------------------------------------------
 
 _CACHE: OrderedDict[tuple[int, ...], _Analysis] = OrderedDict()
+_Identity = tuple[tuple[int, ...], dict[str, list[Postmortem]]]
+_IDENTITIES: OrderedDict[int, tuple[Sequence[Postmortem], _Identity]] = OrderedDict()
+
+
+def _identity(docs: Sequence[Postmortem]) -> _Identity:
+    """The objects' ids (the analysis cache key) and the postmortems by id. Both take a pass
+    over the archive, and `mortem check` asks for each of its files: for a sequence that
+    cannot change (a tuple, the checker's archive view), they are computed once."""
+    frozen = not isinstance(docs, MutableSequence)
+    if frozen:
+        hit = _IDENTITIES.get(id(docs))
+        if hit is not None and hit[0] is docs:
+            return hit[1]
+    by_id: dict[str, list[Postmortem]] = {}
+    for d in docs:
+        by_id.setdefault(d.id, []).append(d)
+    found = (tuple(map(id, docs)), by_id)
+    if frozen:
+        _IDENTITIES[id(docs)] = (docs, found)  # keeps docs alive, so its id stays its own
+        while len(_IDENTITIES) > 4:
+            _IDENTITIES.popitem(last=False)
+    return found
 
 
 def _analyse(docs: Sequence[Postmortem], config: Config) -> _Analysis:
     """Vectorise an archive once: the site asks for every page's related incidents, and
     `mortem check` asks for every file, over the same archive."""
-    key = (id(config), *map(id, docs))
+    key = (id(config), *_identity(docs)[0])
     cached = _CACHE.get(key)
     if cached is not None:
         _CACHE.move_to_end(key)
         return cached
-    analysis = _build(docs, config)
+    from mortem.archive import bulk
+
+    with bulk():
+        analysis = _build(docs, config)
     _CACHE[key] = analysis  # keeps docs and config alive, so their ids stay theirs
     while len(_CACHE) > 4:
         _CACHE.popitem(last=False)
@@ -249,39 +301,118 @@ def _add(counts: Counts, terms: list[str], weight: float) -> None:
 # --- links -----------------------------------------------------------------------------
 
 
-def _links(analysis: _Analysis, doc: Postmortem, min_score: float) -> dict[str, Link]:
-    """Best link from doc to each other postmortem: category, text, or an explicit link."""
+# A first, higher bar for text matches in `related`: when it already yields the links shown,
+# the text search reads far fewer posting lists (see _links).
+TEXT_FIRST_BAR = 0.3
+
+
+def _links(
+    analysis: _Analysis, doc: Postmortem, min_score: float, limit: int, keep: Callable[[str], bool]
+) -> dict[str, Link]:
+    """Best link from doc to each other postmortem that `keep` accepts and that can be among
+    the `limit` best: category, text, or an explicit link.
+
+    Same-category and linked postmortems always score at least 0.5, so they are scored
+    first; the `limit`-th best of them (or a first pass at TEXT_FIRST_BAR) is a bar that a
+    text-only match must reach to be shown, and only text matches above the bar are
+    searched for (Corpus.similar_above). The result is the same as scoring every
+    postmortem that shares a word: with thousands, that search made the site quadratic."""
     counts, causes = _doc_causes(doc, analysis.words)
     vectors = [analysis.corpus.vectorise(c) for c in counts]
-    best: dict[str, tuple[float, int, int]] = {}  # other id -> (score, my cause, their cause)
+    linked = {other for other in _linked_ids(doc, analysis) if keep(other)}
     same_category: dict[str, str] = {}
-    for mine, (cause, vector) in enumerate(zip(causes, vectors, strict=True)):
-        hits = analysis.corpus.similar(vector, min_score)
-        for theirs in analysis.by_key.get(cause.key, []) if cause.key else []:
-            other = analysis.docs[analysis.causes[theirs].doc].id
+    category_hits: list[list[int]] = []  # per cause of doc: the causes sharing its category
+    for cause in causes:
+        hits = analysis.by_key.get(cause.key, []) if cause.key else []
+        for theirs in hits:
+            other = _doc_of(analysis, theirs)
             same_category.setdefault(other, (cause.root.category if cause.root else "") or cause.key)
-            hits.append((theirs, 0.0))
-        for theirs, score in hits:
-            other = analysis.docs[analysis.causes[theirs].doc].id
-            if other != doc.id and score >= best.get(other, (-1.0, 0, 0))[0]:
-                best[other] = (score, mine, theirs)
-    linked = _linked_ids(doc, analysis)
+        category_hits.append(hits)
+    sure = {o for o in same_category if o != doc.id and keep(o)} | linked
+    best: dict[str, tuple[float, int, int]] = {}  # other id -> (score, my cause, their cause)
+    # Their exact best pair, in the order the full search meets pairs: by my cause, then text
+    # hits best first, then same-category causes at 0; a later pair wins a tie.
+    for mine, (vector, hits) in enumerate(zip(vectors, category_hits, strict=True)):
+        found = [
+            (theirs, score)
+            for other in sorted(sure)
+            for theirs in analysis.by_doc[other]
+            if (score := _accumulated(vector, analysis.corpus.vectors[theirs])) >= min_score
+        ]
+        found.sort(key=lambda pair: (-pair[1], pair[0]))
+        found += [(theirs, 0.0) for theirs in hits if _doc_of(analysis, theirs) in sure]
+        _improve(best, analysis, found, mine)
     for other in linked - best.keys():
         best[other] = _best_pair(vectors, analysis, other)
-    links = {}
-    for other, (score, mine, theirs) in best.items():
-        reasons = []
-        if other in same_category:
-            reasons.append(f"same category {same_category[other]}")
-            score = 0.5 + 0.5 * max(score, cosine(vectors[mine], analysis.corpus.vectors[theirs]))
-        terms = top_shared_terms(vectors[mine], analysis.corpus.vectors[theirs])
-        if terms:
-            reasons.append("shared terms: " + ", ".join(analysis.words.display(t) for t in terms))
-        if other in linked:
-            reasons.append("linked in related")
-            score = max(score, LINKED_SCORE)
-        links[other] = Link(other, round(min(score, 1.0), 3), tuple(reasons))
-    return links
+    links = {
+        other: _link(analysis, other, entry, vectors, same_category, linked) for other, entry in best.items()
+    }
+    for bar in (TEXT_FIRST_BAR, min_score):
+        bar = max(bar, min_score)
+        text_best: dict[str, tuple[float, int, int]] = {}
+        for mine, vector in enumerate(vectors):
+            found = [
+                (theirs, score)
+                for theirs, score in analysis.corpus.similar_above(vector, max(bar, _floor(links, limit)))
+                if (other := _doc_of(analysis, theirs)) != doc.id and other not in sure and keep(other)
+            ]
+            _improve(text_best, analysis, found, mine)
+        more = {o: _link(analysis, o, e, vectors, same_category, linked) for o, e in text_best.items()}
+        if bar <= min_score or _floor({**links, **more}, limit) >= bar:
+            return {**links, **more}  # every match that can be shown is at least the bar
+    raise AssertionError("the last bar is min_score")
+
+
+def _floor(links: Mapping[str, Link], limit: int) -> float:
+    """A raw score below which a text match cannot be among the `limit` best links: the
+    limit-th best shown score, less its rounding to three decimals (0 when fewer links)."""
+    if limit < 1 or len(links) < limit:
+        return 0.0
+    return sorted((link.score for link in links.values()), reverse=True)[limit - 1] - 0.001
+
+
+def _improve(
+    best: dict[str, tuple[float, int, int]], analysis: _Analysis, found: list[tuple[int, float]], mine: int
+) -> None:
+    for theirs, score in found:
+        other = _doc_of(analysis, theirs)
+        if score >= best.get(other, (-1.0, 0, 0))[0]:
+            best[other] = (score, mine, theirs)
+
+
+def _link(
+    analysis: _Analysis,
+    other: str,
+    entry: tuple[float, int, int],
+    vectors: Sequence[Vector],
+    same_category: Mapping[str, str],
+    linked: set[str],
+) -> Link:
+    score, mine, theirs = entry
+    reasons = []
+    if other in same_category:
+        reasons.append(f"same category {same_category[other]}")
+        score = 0.5 + 0.5 * max(score, cosine(vectors[mine], analysis.corpus.vectors[theirs]))
+    terms = top_shared_terms(vectors[mine], analysis.corpus.vectors[theirs])
+    if terms:
+        reasons.append("shared terms: " + ", ".join(analysis.words.display(t) for t in terms))
+    if other in linked:
+        reasons.append("linked in related")
+        score = max(score, LINKED_SCORE)
+    return Link(other, round(min(score, 1.0), 3), tuple(reasons))
+
+
+def _doc_of(analysis: _Analysis, cause: int) -> str:
+    return analysis.docs[analysis.causes[cause].doc].id
+
+
+def _accumulated(vector: Vector, theirs: Vector) -> float:
+    """Their cosine summed in `vector`'s term order, exactly as Corpus.similar sums it."""
+    score = 0.0
+    for term, weight in vector.items():
+        if term in theirs:
+            score += weight * theirs[term]
+    return score
 
 
 def _best_pair(vectors: Sequence[Vector], analysis: _Analysis, other: str) -> tuple[float, int, int]:
@@ -376,14 +507,32 @@ def _pattern(analysis: _Analysis, group: list[int]) -> Pattern:
     docs = [analysis.docs[d] for d in members]
     dates = tuple(_day(d) or datetime.date.min for d in docs)
     quarters = Counter(f"{day.year}-Q{(day.month - 1) // 3 + 1}" for day in dates)
+    for d in members:
+        _read_titles(analysis, d)
+    return Pattern(
+        _name(analysis, group), tuple(d.id for d in docs), dates, dict(sorted(quarters.items())), ()
+    )
+
+
+def _read_titles(analysis: _Analysis, doc_index: int) -> None:
+    """Let `words` see the item titles that placing the doc's items reads (_items_for), in the
+    order it would: a name made of shared terms shows each stem's first spelling seen."""
+    doc = analysis.docs[doc_index]
+    if doc_index in analysis.titles_read or len(analysis.by_doc[doc.id]) == 1:
+        return
+    analysis.titles_read.add(doc_index)
+    for item in doc.action_items:
+        analysis.words.terms(item.title or "")
+
+
+def _with_items(analysis: _Analysis, pattern: Pattern, group: list[int]) -> Pattern:
+    members = sorted({analysis.causes[c].doc for c in group}, key=lambda d: _sort_key(analysis.docs[d]))
     items = tuple(
         (analysis.docs[d].id, item)
         for d in members
         for item in _items_for(analysis, d, [c for c in group if analysis.causes[c].doc == d])
     )
-    return Pattern(
-        _name(analysis, group), tuple(d.id for d in docs), dates, dict(sorted(quarters.items())), items
-    )
+    return replace(pattern, action_items=items)
 
 
 def _name(analysis: _Analysis, group: list[int]) -> str:
@@ -416,18 +565,27 @@ def _items_for(analysis: _Analysis, doc_index: int, causes: list[int]) -> list[A
     own = analysis.by_doc[doc.id]
     if len(own) == 1:
         return list(doc.action_items)
-    chosen = []
-    for item in doc.action_items:
-        vector = analysis.corpus.vectorise(Counter(analysis.words.terms(item.title or "")))
+    # A postmortem with two causes is in up to two patterns: place its items once.
+    best = analysis.item_causes.get(doc_index)
+    if best is None:
+        best = analysis.item_causes[doc_index] = [
+            _item_cause(analysis, own, item) for item in doc.action_items
+        ]
+    return [item for item, cause in zip(doc.action_items, best, strict=True) if cause in causes]
 
-        def fit(c: int, item: ActionItem = item, vector: Vector = vector) -> tuple[float, int]:
-            root = analysis.causes[c].root
-            bucket_match = (root is not None and root.kind == "detection") == (item.bucket == "detection")
-            return (cosine(vector, analysis.corpus.vectors[c]) + (0.1 if bucket_match else 0.0), -c)
 
-        if max(own, key=fit) in causes:
-            chosen.append(item)
-    return chosen
+def _item_cause(analysis: _Analysis, own: list[int], item: ActionItem) -> int:
+    """The cause an item belongs to: the one whose words it shares most, with detection
+    items preferring detection causes."""
+    vector = analysis.corpus.vectorise(Counter(analysis.words.terms(item.title or "")))
+    detection_item = item.bucket == "detection"
+
+    def fit(c: int) -> tuple[float, int]:
+        root = analysis.causes[c].root
+        bucket_match = (root is not None and root.kind == "detection") == detection_item
+        return (cosine(vector, analysis.corpus.vectors[c]) + (0.1 if bucket_match else 0.0), -c)
+
+    return max(own, key=fit)
 
 
 # --- dates -----------------------------------------------------------------------------

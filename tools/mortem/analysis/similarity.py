@@ -79,12 +79,14 @@ class Words:
     def terms(self, text: str) -> list[str]:
         """The stemmed content words of a text, with synonyms replaced by their canonical form."""
         out: list[str] = []
-        stems = [self._stem(raw) for raw in _WORD.findall(text.casefold().replace("’", "'"))]
+        seen, stop, starts = self.seen, self.stop, self.starts  # locals: this runs per word
+        stems = [seen.get(raw) or self._stem(raw) for raw in _WORD.findall(text.casefold().replace("’", "'"))]
         i = 0
-        while i < len(stems):
+        count = len(stems)
+        while i < count:
             word = stems[i]
-            if word in self.starts:  # the first word of a synonym: try the longest phrase
-                for size in range(min(self.longest, len(stems) - i), 0, -1):
+            if word in starts:  # the first word of a synonym: try the longest phrase
+                for size in range(min(self.longest, count - i), 0, -1):
                     canonical = self.synonyms.get(tuple(stems[i : i + size]))
                     if canonical is not None:
                         out.extend(canonical)
@@ -94,7 +96,7 @@ class Words:
                     out.append(word)
                     i += 1
                 continue
-            if word not in self.stop:
+            if word not in stop:
                 out.append(word)
             i += 1
         return out
@@ -193,6 +195,37 @@ class Corpus:
             for doc in self.postings.get(term, ()):
                 scores[doc] = scores.get(doc, 0.0) + weight * self.vectors[doc][term]
         found = [(doc, score) for doc, score in scores.items() if score >= min_score]
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+
+    def similar_above(self, vector: Vector, min_score: float) -> list[tuple[int, float]]:
+        """similar(vector, min_score), reading only the posting lists that can matter.
+
+        A document sharing only terms in a set S scores at most |vector restricted to S|
+        (Cauchy-Schwarz, its own norm being 1). So terms with the longest posting lists are
+        left out while the norm of those left out stays below min_score: a document sharing
+        none of the other terms cannot reach it. The rest are scored exactly as similar()."""
+        budget = (min_score - 1e-9) ** 2  # rounding room, so no document is left out by it
+        skipped = 0.0
+        read: list[str] = []
+        for term in sorted(vector, key=lambda t: (-len(self.postings.get(t, ())), t)):
+            weight = vector[term]
+            if skipped + weight * weight < budget:
+                skipped += weight * weight
+            else:
+                read.append(term)
+        candidates: set[int] = set()
+        for term in read:
+            candidates.update(self.postings.get(term, ()))
+        found = []
+        terms = list(vector.items())
+        for doc in candidates:
+            theirs = self.vectors[doc]
+            score = 0.0
+            for term, weight in terms:  # summed in the vector's order, as similar() sums
+                if term in theirs:
+                    score += weight * theirs[term]
+            if score >= min_score:
+                found.append((doc, score))
         return sorted(found, key=lambda pair: (-pair[1], pair[0]))
 
     def pairs(

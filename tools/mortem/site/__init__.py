@@ -9,11 +9,11 @@ exports), so they need no plugin beyond search.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from mortem.archive import archive_files, load_all
-from mortem.checker import CheckResult, check_documents
+from mortem.archive import ArchiveView, Reader, archive_files, bulk
+from mortem.checker import CheckResult, check_files
 from mortem.config import Config
 from mortem.model import Postmortem
 from mortem.rules import Context
@@ -35,17 +35,35 @@ class Archive:
 
 def read_archive(config: Config, today: date) -> Archive:
     files = archive_files(config.archive_dir)
-    loaded = list(load_all(files, config))
-    context = Context(config=config, archive_ids=frozenset(p.stem for p in files), today=today)
-    docs = tuple(d for d in loaded if isinstance(d, Postmortem))
-    return Archive(docs, check_documents(loaded, context))
+    reader = Reader(config)  # each file read once, for the check and the pages alike
+    docs = ArchiveView(reader)
+    # The check gets an equal copy of the settings, so PM060's analysis of the archive is not
+    # the one the pages use (analyses are kept per settings object and postmortems). Grouping
+    # reads the item titles, and the pages' "shared terms" are spelled as first met: they
+    # must not depend on whether PM060 ran or its findings came from the cache.
+    context = Context(
+        config=replace(config), archive_ids=frozenset(p.stem for p in files), today=today, documents=docs
+    )
+    return Archive(docs.docs, check_files(files, reader, context))
 
 
 def pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[Page]:
     # Imported here so that importing `mortem.site` for `read_archive` stays cheap.
-    from mortem.site.build import all_pages
+    from mortem import cache
+    from mortem.site.build import all_pages, notes_text
 
-    return all_pages(docs, config, today)
+    # Every page follows from the postmortems, the settings, the day and the notes log: a
+    # rebuild of an unchanged archive (`mkdocs serve` after an edit elsewhere) reuses them.
+    key = cache.documents_key(docs, "pages", today.isoformat(), notes_text(config) or "")
+
+    def valid(value: object) -> bool:
+        return isinstance(value, list) and all(isinstance(p, Page) for p in value)
+
+    def compute() -> list[Page]:
+        with bulk():
+            return all_pages(docs, config, today)
+
+    return cache.cached(config, "archive", key, compute, valid)
 
 
 __all__ = ["Archive", "Page", "pages", "read_archive"]

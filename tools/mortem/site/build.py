@@ -17,8 +17,9 @@ from mortem.site import Page
 
 
 def all_pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[Page]:
-    docs = list(docs)
-    notes = _notes(config)
+    # A tuple, which cannot change: the analysis behind `related` indexes it once, not per page.
+    docs = tuple(docs)
+    notes = notes_text(config)
     generated = [
         *_lists(docs, today, notes is not None),
         *notes_page(notes),
@@ -30,7 +31,7 @@ def all_pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[P
     return [_chrome(page) for page in generated]
 
 
-def _notes(config: Config) -> str | None:
+def notes_text(config: Config) -> str | None:
     """The small-events log, published as written (each line is a dated one-liner)."""
     try:
         return (config.archive_dir / paths.NOTES).read_text(encoding="utf-8")
@@ -50,7 +51,7 @@ def _chrome(page: Page) -> Page:
     return Page(page.path, markup.hide(parts, page.text))
 
 
-def _lists(docs: list[Postmortem], today: date, notes: bool) -> Iterator[Page]:
+def _lists(docs: Sequence[Postmortem], today: date, notes: bool) -> Iterator[Page]:
     open_rows = actions.open_actions(docs, today)
     late = actions.overdue(open_rows)
     yield Page(paths.HOME, site_pages.home(docs, metrics.summary(docs, today), open_rows, late, notes))
@@ -66,7 +67,7 @@ def _lists(docs: list[Postmortem], today: date, notes: bool) -> Iterator[Page]:
     yield Page(paths.FOLLOW_THROUGH, site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
 
 
-def _postmortems(docs: list[Postmortem], config: Config, today: date) -> Iterator[Page]:
+def _postmortems(docs: Sequence[Postmortem], config: Config, today: date) -> Iterator[Page]:
     by_id = {d.id: d for d in docs}
     for doc in docs:
         links = related(doc, docs, config)
@@ -75,7 +76,7 @@ def _postmortems(docs: list[Postmortem], config: Config, today: date) -> Iterato
         yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown, cost))
 
 
-def _reports(docs: list[Postmortem], config: Config, today: date) -> Iterator[Page]:
+def _reports(docs: Sequence[Postmortem], config: Config, today: date) -> Iterator[Page]:
     by_id = {d.id: d for d in docs}
     yield Page(paths.PATTERNS, report_pages.patterns_page(find_patterns(docs, config), by_id, today))
     yield Page(
@@ -95,7 +96,7 @@ def _rules() -> Iterator[Page]:
         yield Page(paths.rule_path(rule.code), rule_markdown(rule))
 
 
-def _exports(docs: list[Postmortem], today: date) -> Iterator[Page]:
+def _exports(docs: Sequence[Postmortem], today: date) -> Iterator[Page]:
     rows = actions.action_rows(docs, today)
     yield Page(paths.EXPORTS, exports.exports_page())
     yield Page(paths.INCIDENTS_JSON, exports.incidents_json(docs))

@@ -1,0 +1,326 @@
+"""mortem's speed at every scale, side by side with the tools a team would otherwise use.
+
+    python benchmarks/bench.py [--quick] [--sizes 1,100,1000,10000] [--runs 5]
+
+Not part of the test run (tests/acceptance/test_bench_smoke.py runs `--quick` once to prove
+the script works, and asserts no time). For each size, a deterministic synthetic archive
+(benchmarks/synthetic.py) is written to a temporary folder with the repository's mkdocs.yml
+and hooks, then every case runs as a whole process, `--runs` times; the table shows the
+median wall time, the reference tool's median on the same input in the same run, their
+ratio, the target, and the largest peak resident memory of the runs.
+
+Each run is timed inside a fresh wrapper process (this file with `--measure`), so the peak
+memory reported (getrusage of that wrapper's one child) is the command's own, not the
+largest of everything run so far.
+
+mortem keeps an on-disk cache (.mortem-cache/ in the archive root). Each size starts with
+one `mortem check` to fill it, as on a developer's clone; the rows without "no cache" then
+run as they would there. "check one file (pre-commit)" edits that file before every run, so
+its own results and every archive-wide result are recomputed, as in a commit. The "no cache"
+rows run with MORTEM_NO_CACHE=1: every file parsed and every rule run, every time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic  # the generator beside this file
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "schema" / "postmortem.schema.json"
+BIN = Path(sys.executable).parent
+DEFAULT_SIZES = (1, 100, 1_000, 10_000)
+QUICK_SIZES = (1, 100)
+# Material prints an end-of-life banner on every build; it is not one of ours.
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+# Python may cache bytecode, as it does for any installed tool: the references' modules are
+# precompiled in site-packages, and an editable mortem with PYTHONDONTWRITEBYTECODE set (as in
+# some sandboxes) would recompile its own modules on every run (~50 ms). A private prefix keeps
+# the repository free of __pycache__ folders.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+# The cached rows measure the cache even where it is off by default (CI) or off in the caller.
+ENV.pop("MORTEM_NO_CACHE", None)
+ENV["MORTEM_CACHE"] = "1"
+NO_CACHE = {"MORTEM_NO_CACHE": "1"}
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Row:
+    case: str
+    size: int
+    mortem: Timing
+    reference: Timing | None = None
+    target: str = ""
+    met: bool | None = None
+
+
+@dataclass
+class Archive:
+    """One generated archive and the inputs its reference tools need."""
+
+    root: Path
+    files: list[Path]
+    yaml_files: list[Path]
+    naive: Path | None = None
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+
+    def find(self, case: str, size: int) -> Row | None:
+        return next((r for r in self.rows if r.case == case and r.size == size), None)
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+
+def measure_child(argv: list[str]) -> int:
+    """`bench.py --measure CMD...`: run CMD once; print its wall time and peak memory."""
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kilobytes on Linux
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_kb": peak_kb, "code": done.returncode, "stderr": done.stderr[-2000:]}
+        )
+    )
+    return 0
+
+
+def run_case(
+    command: Sequence[str],
+    cwd: Path,
+    runs: int,
+    env: dict[str, str] | None = None,
+    ok: Sequence[int] = (0,),
+    before: Callable[[], None] | None = None,
+) -> Timing:
+    seconds, peaks = [], []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        done = subprocess.run(
+            [sys.executable, __file__, "--measure", *command],
+            cwd=cwd,
+            env={**ENV, **(env or {})},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(done.stdout)
+        if result["code"] not in ok:
+            raise SystemExit(f"{' '.join(command)} (in {cwd}) exited {result['code']}:\n{result['stderr']}")
+        seconds.append(result["seconds"])
+        peaks.append(result["peak_kb"] / 1024)
+    return Timing(statistics.median(seconds), max(peaks))
+
+
+# --- archives -----------------------------------------------------------------------------
+
+
+def make_archive(folder: Path, size: int, naive: bool) -> Archive:
+    root = folder / "archive"
+    files = synthetic.generate(root, size)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    yaml_files = synthetic.front_matter_copies(files, folder / "front-matter")
+    site = folder / "naive" if naive else None
+    if site is not None:
+        synthetic.naive_site(files, site)
+    return Archive(root, files, yaml_files, site)
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+def mortem(*args: str) -> list[str]:
+    return [str(BIN / "mortem"), *args]
+
+
+def check_jsonschema(files: Sequence[Path]) -> list[str]:
+    return [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), *map(str, files)]
+
+
+def mkdocs_build(site_dir: Path) -> list[str]:
+    return [str(BIN / "mkdocs"), "build", "--quiet", "-d", str(site_dir)]
+
+
+def edit(path: Path) -> Callable[[], None]:
+    """Before each run: change the file as a commit does (a new HTML comment at its end,
+    which no rule counts), so its cached results and every archive-wide one are stale."""
+    original = path.read_bytes()
+
+    def change() -> None:
+        path.write_bytes(original + f"<!-- edited {time.time_ns()} -->\n".encode())
+
+    return change
+
+
+def bench_size(archive: Archive, size: int, runs: int, cold_runs: int, results: Results, tmp: Path) -> None:
+    root = archive.root
+    one = archive.files[-1]  # the newest postmortem: the one a commit adds
+    original = one.read_bytes()
+
+    def add(case: str, timing: Timing, reference: Timing | None = None) -> None:
+        results.rows.append(Row(case, size, timing, reference))
+        print(f"  {case:<34} {size:>6}  {timing.seconds:7.2f} s", file=sys.stderr, flush=True)
+
+    def cold(command: list[str], cwd: Path = root) -> Timing:
+        return run_case(command, cwd, cold_runs, NO_CACHE)
+
+    # Fill the cache as a first run would (a developer's clone has run mortem before).
+    run_case(mortem("check"), root, 1)
+    # The pre-commit case: one file, just edited, checked inside an archive of `size`.
+    one_file = mortem("check", str(one.relative_to(root)))
+    reference = run_case(check_jsonschema([archive.yaml_files[-1]]), root, runs)
+    add("check one file (pre-commit)", run_case(one_file, root, runs, before=edit(one)), reference)
+    add("check one file, no cache", cold(one_file), reference)
+    one.write_bytes(original)
+    if size < 100:
+        return
+    reference = run_case(check_jsonschema(archive.yaml_files), root, runs) if size <= 1_000 else None
+    add("check all files, unchanged", run_case(mortem("check"), root, runs), reference)
+    add("check all files, one edited", run_case(mortem("check"), root, runs, before=edit(one)), reference)
+    one.write_bytes(original)
+    add("check all files, no cache", cold(mortem("check")), reference)
+    patterns = mortem("patterns", "--format", "json")
+    add("patterns", run_case(patterns, root, runs))
+    add("patterns, no cache", cold(patterns))
+    actions = mortem("actions", "--all", "--format", "json")
+    add("actions", run_case(actions, root, runs))
+    add("actions, no cache", cold(actions))
+    naive = None
+    if archive.naive is not None:
+        naive = run_case(mkdocs_build(tmp / "naive-site"), archive.naive, runs)
+    build = mkdocs_build(tmp / "site")
+    add("site build", run_case(build, root, runs), naive)
+    add("site build, no cache", cold(build), naive)
+
+
+TARGETS = {  # (case prefix, size rule) -> target, as in the issue
+    "check one file": "≤ 0.5× reference",
+    "check all files": {1_000: "≤ 0.25× reference", 10_000: "< 10 s, ≤ 11× own 1,000, < 300 MB"},
+    "patterns": {10_000: "< 10 s"},
+    "site build": {1_000: "≤ 0.2× reference", 10_000: "≤ 12× own 1,000"},
+}
+
+
+def target_of(row: Row) -> str:
+    for prefix, target in TARGETS.items():
+        if row.case.startswith(prefix):
+            if isinstance(target, str):
+                return target
+            return target.get(row.size, "")
+    return ""
+
+
+def judge(results: Results) -> None:
+    """Fill in `met?` for every row with a target, from the figures of this same run."""
+    for row in results.rows:
+        row.target = target_of(row)
+        own = row.mortem.seconds
+        if row.target.endswith("reference") and row.reference:
+            row.met = own <= float(row.target.split("≤ ")[1].split("×")[0]) * row.reference.seconds
+        elif row.target.startswith("< 10 s, ≤ 11×"):
+            base = results.find(row.case, 1_000)
+            row.met = (
+                own < 10 and row.mortem.peak_mb < 300 and (base is None or own <= 11 * base.mortem.seconds)
+            )
+        elif row.target == "< 10 s":
+            row.met = own < 10
+        elif row.target == "≤ 12× own 1,000":
+            base = results.find(row.case, 1_000)
+            row.met = base is not None and own <= 12 * base.mortem.seconds
+
+
+def table(results: Results, runs: int, cold_runs: int) -> str:
+    cold = f' ({cold_runs} for "no cache")' if cold_runs != runs else ""
+    lines = [
+        f"Whole processes, median of {runs} run{'s' if runs != 1 else ''}{cold}; "
+        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}.",
+        "",
+        "| case | size | mortem median s | reference median s | ratio | target | met? | peak MB |",
+        "|---|---:|---:|---:|---:|---|---|---:|",
+    ]
+    for row in results.rows:
+        ref = f"{row.reference.seconds:.2f}" if row.reference else "—"
+        ratio = f"{row.mortem.seconds / row.reference.seconds:.2f}×" if row.reference else "—"
+        if row.size >= 10_000 and row.case.startswith(("check all files", "site build")):
+            base = results.find(row.case, 1_000)
+            if base is not None:
+                ratio = f"{row.mortem.seconds / base.mortem.seconds:.1f}× own 1,000"
+        met = {None: "", True: "yes", False: "**no**"}[row.met]
+        lines.append(
+            f"| {row.case} | {row.size:,} | {row.mortem.seconds:.2f} | {ref} | {ratio} | "
+            f"{row.target or '—'} | {met} | {row.mortem.peak_mb:.0f} |"
+        )
+    lines.append("")
+    lines.append(
+        "References: `check-jsonschema --schemafile schema/postmortem.schema.json` on the same "
+        "front matter as YAML files; a plain mkdocs-material site listing every postmortem in "
+        '`nav` (no hooks). Rows without "no cache" run as a developer\'s clone does, after a first '
+        'run filled .mortem-cache/; "no cache": MORTEM_NO_CACHE=1, every file parsed every run.'
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--measure"]:
+        return measure_child(args[1:])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke run: sizes 1 and 100, one run each")
+    parser.add_argument("--sizes", help="comma-separated archive sizes (default 1,100,1000,10000)")
+    parser.add_argument("--runs", type=int, help="runs per case, the median reported (default 5)")
+    parser.add_argument("--cold-runs", type=int, help="runs of the no-cache cases (default: --runs)")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="generate into DIR and keep it")
+    options = parser.parse_args(args)
+    sizes = (
+        [int(s.replace("_", "")) for s in options.sizes.split(",")]
+        if options.sizes
+        else (list(QUICK_SIZES) if options.quick else list(DEFAULT_SIZES))
+    )
+    runs = options.runs or (1 if options.quick else 5)
+    cold_runs = options.cold_runs or runs
+    results = Results()
+    with tempfile.TemporaryDirectory(prefix="mortem-bench-") as scratch:
+        base = options.keep or Path(scratch)
+        ENV["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
+        for size in sorted(sizes):
+            folder = base / f"size-{size}"
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            print(f"{size:,} postmortems: generating", file=sys.stderr, flush=True)
+            archive = make_archive(folder, size, naive=100 <= size <= 1_000)
+            bench_size(archive, size, runs, cold_runs, results, folder)
+    judge(results)
+    print(table(results, runs, cold_runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""The on-disk cache (.mortem-cache/) saves time and never changes a result.
+
+Every test runs the same work with the cache and without it (MORTEM_NO_CACHE=1) and compares:
+after edits that keep a file's size and mtime, with entries corrupted or planted, with the
+folder unwritable, and when another file of the archive changes.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import pickle
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mortem import cache
+from mortem.analysis.patterns import find_patterns
+from mortem.archive import load_archive
+from mortem.checker import CONTEXT_RULES, check_paths
+from mortem.config import load_config
+from mortem.findings import Finding
+from mortem.rules import ALL_RULES
+from mortem.site import pages, read_archive
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "rules"
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the rule fixtures (good and bad postmortems) as one archive, cache on."""
+    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    root = tmp_path / "repo"
+    (root / "postmortems").mkdir(parents=True)
+    (root / ".git").mkdir()
+    for folder in ("good", "bad"):
+        for path in (FIXTURES / folder).glob("*.md"):
+            shutil.copy(path, root / "postmortems" / path.name)
+    config = (FIXTURES / "mortem.toml").read_text().replace('archive = "good"', 'archive = "postmortems"')
+    (root / "mortem.toml").write_text(config)
+    yield root
+
+
+def findings(root: Path, *paths: Path) -> tuple[Finding, ...]:
+    return check_paths(list(paths), load_config(start=root), today=TODAY).findings
+
+
+def uncached(monkeypatch: pytest.MonkeyPatch, root: Path, *paths: Path) -> tuple[Finding, ...]:
+    with monkeypatch.context() as m:
+        m.setenv("MORTEM_NO_CACHE", "1")
+        return findings(root, *paths)
+
+
+def entries(root: Path) -> list[Path]:
+    return [p for p in (root / cache.FOLDER).rglob("*") if p.is_file() and p.name != ".gitignore"]
+
+
+def test_results_are_identical_with_and_without_the_cache(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = uncached(monkeypatch, archive)
+    assert expected, "the fixtures have findings to compare"
+    assert findings(archive) == expected  # filling the cache
+    assert entries(archive)
+    assert findings(archive) == expected  # from the cache
+    one = archive / "postmortems" / "2026-10-07-blame-wording.md"
+    assert findings(archive, one) == uncached(monkeypatch, archive, one)
+    config = load_config(start=archive)
+    assert find_patterns(load_archive(config), config) == find_patterns(load_archive(config), config)
+    site = read_archive(config, TODAY)
+    assert site.check.findings == expected
+    assert pages(site.docs, config, TODAY) == pages(site.docs, config, TODAY)
+    with monkeypatch.context() as m:
+        m.setenv("MORTEM_NO_CACHE", "1")
+        assert pages(site.docs, config, TODAY) == pages(read_archive(config, TODAY).docs, config, TODAY)
+
+
+def test_an_edit_is_seen_even_with_the_same_size_and_modification_time(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = archive / "postmortems" / "2026-10-07-checkout-deploy-before-migration.md"
+    before = findings(archive, path)
+    stat = path.stat()
+    text = path.read_text()
+    edited = text.replace("owner: Priya Raman", "owner: the team", 1)
+    edited = edited.replace("## Summary\n", "## Summary\n" + " " * (len(text) - len(edited)), 1)
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    path.write_text(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # a stale key would still match
+    after = findings(archive, path)
+    assert after != before
+    assert after == uncached(monkeypatch, archive, path)
+    assert any(f.code == "PM030" for f in after)
+
+
+def test_archive_wide_results_follow_the_other_files(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PM012 reads the archive's ids: deleting the file a `related` names changes the
+    findings of a file that did not change."""
+    good = archive / "postmortems" / "2026-10-07-checkout-deploy-before-migration.md"
+    assert not [f for f in findings(archive, good) if f.code == "PM012"]
+    (archive / "postmortems" / "2025-09-16-api-deploy-missing-env-var.md").unlink()
+    after = findings(archive, good)
+    assert [f for f in after if f.code == "PM012"]
+    assert after == uncached(monkeypatch, archive, good)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-1] + bytes([data[-1] ^ 0xFF]),
+        lambda data: b"not a cache entry at all",
+        lambda data: data[:20] + b"\x00" * (len(data) - 20),
+    ],
+    ids=["empty", "truncated", "flipped-byte", "garbage", "zeroed"],
+)
+def test_a_damaged_entry_is_ignored_and_rewritten(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+) -> None:
+    expected = findings(archive)
+    for entry in entries(archive):
+        entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    assert findings(archive) == expected
+    assert findings(archive) == expected
+
+
+class Planted:
+    """Unpickling this would create a file: the proof that a planted entry ran code."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (self.marker, "w"))
+
+
+def test_a_planted_entry_cannot_run_code(archive: Path, tmp_path: Path) -> None:
+    expected = findings(archive)
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(Planted(str(marker)))
+    import struct
+    import zlib
+
+    forged = cache._MAGIC + struct.pack("<QI", len(payload), zlib.crc32(payload)) + payload
+    for entry in entries(archive):
+        entry.write_bytes(forged)
+    assert findings(archive) == expected
+    assert not marker.exists()
+
+
+def test_entries_of_another_mortem_or_configuration_are_not_used(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    findings(archive)
+    filled = set(entries(archive))
+    config = (archive / "mortem.toml").read_text()
+    (archive / "mortem.toml").write_text(config.replace("word_limit = 800", "word_limit = 60"))
+    changed = findings(archive)
+    assert any(f.code == "PM022" for f in changed)
+    assert changed == uncached(monkeypatch, archive)
+    assert set(entries(archive)) > filled  # new entries, under the new settings
+    monkeypatch.setattr(cache, "_code_fingerprint", lambda: "another version of mortem")
+    assert findings(archive) == changed
+
+
+def test_an_unwritable_cache_is_no_error(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (archive / cache.FOLDER).write_text("a file where the folder would go")
+    assert findings(archive) == uncached(monkeypatch, archive)
+
+
+def test_off_by_environment_and_in_ci(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(start=archive)
+    assert cache.enabled(config)
+    monkeypatch.setenv("CI", "true")
+    assert not cache.enabled(config)  # a fresh checkout, and entries that came with it
+    monkeypatch.setenv("MORTEM_CACHE", "1")
+    assert cache.enabled(config)
+    monkeypatch.setenv("MORTEM_NO_CACHE", "1")
+    assert not cache.enabled(config)
+    findings(archive)
+    assert not (archive / cache.FOLDER).exists()
+
+
+def test_the_folder_ignores_itself(archive: Path) -> None:
+    findings(archive)
+    assert (archive / cache.FOLDER / ".gitignore").read_text().strip().endswith("*")
+
+
+@pytest.mark.parametrize("rule", [r for r in ALL_RULES if r.check is not None], ids=lambda r: r.code)
+def test_rules_reading_beyond_their_file_are_keyed_by_the_archive(rule: object) -> None:
+    """A rule's findings are cached by its file alone unless it is in CONTEXT_RULES: one that
+    reads the other postmortems, the archive's ids or the date must be listed there."""
+    source = inspect.getsource(rule.check)  # type: ignore[attr-defined]
+    reads_context = any(
+        name in source for name in ("ctx.archive", "ctx.today", "ctx.documents", "archive_ids")
+    )
+    if reads_context:
+        assert rule.code in CONTEXT_RULES  # type: ignore[attr-defined]

@@ -1,0 +1,253 @@
+"""An on-disk cache at the archive root (.mortem-cache/): work done once per content.
+
+Three kinds of entry, each keyed by what its value depends on and never by a time:
+- `parsed`: a file's parse result (front matter, sections), keyed by the file's bytes;
+- `checked`: a file's findings from the rules that read only that file, keyed by its bytes
+  and display path;
+- `archive`: results that read the whole archive (PM012, PM039, PM060 findings, patterns),
+  keyed by every archive file's name and bytes.
+Every key also holds a salt: the Python version, mortem's version, the size and mtime of
+each of mortem's own source and data files (so an edited rule or word list, or an upgrade,
+misses the old entries), the schema and the configuration.
+
+An entry is one file named by the hash of its key, written to a temporary name and renamed,
+so readers see all of it or none. A missing, truncated, corrupt or unreadable entry is a
+miss; failing to write one is ignored: the cache only saves time, it never decides a
+result. Values are read with an unpickler that builds only mortem's own data types, so a
+planted entry cannot run code. The cache is off with MORTEM_NO_CACHE=1, and in CI (`CI` set)
+unless MORTEM_CACHE=1: a fresh checkout has nothing to reuse, and a cache that arrived with
+a pull request must not decide what `mortem check` reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import struct
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from mortem import __version__
+from mortem.config import Config
+
+if TYPE_CHECKING:
+    from mortem.model import Postmortem
+
+T = TypeVar("T")
+
+FOLDER = ".mortem-cache"
+KINDS = ("parsed", "checked", "archive")
+_FORMAT = 1  # bump when the layout of entries changes
+_MAGIC = b"MORTEM-CACHE\x01"
+_HEADER = struct.Struct("<QI")  # payload length, crc32 of the payload
+# Entries of a kind beyond this many times the archive's size are pruned, unused ones first.
+_KEEP_FACTOR = 3
+# Types a cache entry may contain besides the pickle's own (str, int, float, tuples, lists,
+# dicts, sets, None): mortem's model and the standard library values it holds.
+_ALLOWED = {
+    ("builtins", "frozenset"),
+    ("builtins", "set"),
+    ("collections", "Counter"),
+    ("collections", "defaultdict"),
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("pathlib", "PosixPath"),
+    ("pathlib", "WindowsPath"),
+    ("pathlib", "Path"),
+    ("mortem.findings", "Issue"),
+    ("mortem.findings", "Finding"),
+    ("mortem.findings", "Severity"),
+    ("mortem.model", "ActionItem"),
+    ("mortem.model", "ListItem"),
+    ("mortem.model", "RootCause"),
+    ("mortem.model", "Section"),
+    ("mortem.model", "SourceLine"),
+    ("mortem.model", "Suppressions"),
+    ("mortem.analysis.patterns", "Pattern"),
+    ("mortem.site", "Page"),
+}
+
+
+def enabled(config: Config) -> bool:
+    if os.environ.get("MORTEM_NO_CACHE"):
+        return False
+    if os.environ.get("CI") and not os.environ.get("MORTEM_CACHE"):
+        return False
+    return bool(getattr(config, "cache", True))  # `cache = false` in the configuration
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def digest(parts: Iterable[str]) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def documents_key(docs: Sequence[Postmortem], *extra: str) -> str:
+    """A key for results computed from these postmortems alone (and the settings, in the
+    salt): each one's path as shown and the hash of its text."""
+    return digest(
+        (
+            *extra,
+            *(f"{d.display_path}\0{content_hash(d.text.encode('utf-8', 'surrogatepass'))}" for d in docs),
+        )
+    )
+
+
+def cached(
+    config: Config, kind: str, key: str, compute: Callable[[], T], valid: Callable[[object], bool]
+) -> T:
+    """compute(), or its value stored under key when the cache has one that `valid` accepts."""
+    store = open_store(config)
+    if store is None:
+        return compute()
+    found = store.get(kind, key)
+    if found is not None and valid(found):
+        return cast(T, found)
+    value = compute()
+    store.put(kind, key, value)
+    return value
+
+
+class Store:
+    """The cache of one archive root. `get` returns None on any miss; `put` never raises."""
+
+    def __init__(self, root: Path, salt: str) -> None:
+        self.folder = root / FOLDER
+        self.salt = salt
+        self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self._made = False
+
+    def _path(self, kind: str, key: str) -> tuple[str, Path]:
+        name = digest((self.salt, kind, key))
+        return name, self.folder / kind / name
+
+    def get(self, kind: str, key: str) -> Any:
+        name, path = self._path(kind, key)
+        self.used[kind].add(name)
+        try:
+            with open(path, "rb") as stream:
+                data = stream.read()
+        except OSError:
+            return None
+        return _decode(data)
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        name, path = self._path(kind, key)
+        self.used[kind].add(name)
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return
+        data = _MAGIC + _HEADER.pack(len(payload), zlib.crc32(payload)) + payload
+        try:
+            self._ensure_folder()
+            temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a read-only checkout, a full disk: the result is still right, only slower
+
+    def _ensure_folder(self) -> None:
+        if self._made:
+            return
+        for kind in KINDS:
+            (self.folder / kind).mkdir(parents=True, exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            # Like .pytest_cache: the folder ignores itself even where .gitignore forgets it.
+            ignore.write_text("# written by mortem: its cache, never committed\n*\n", encoding="utf-8")
+        self._made = True
+
+    def prune(self, kind: str, archive_size: int) -> None:
+        """Drop entries this run did not use once a kind holds far more than the archive
+        needs (every edit leaves its old entries behind). Errors are ignored."""
+        folder = self.folder / kind
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        if len(names) <= _KEEP_FACTOR * archive_size + 64:
+            return
+        for name in names:
+            if name not in self.used[kind]:
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / name)
+
+
+def open_store(config: Config) -> Store | None:
+    if not enabled(config):
+        return None
+    return Store(config.root, salt(config))
+
+
+def salt(config: Config) -> str:
+    """What every entry depends on beyond its own key: this mortem, this Python, these settings."""
+    settings = [f"{f.name}={getattr(config, f.name)!r}" for f in fields(config) if f.name != "source"]
+    return digest((_code_fingerprint(), *settings))
+
+
+@cache
+def _code_fingerprint() -> str:
+    """mortem's version and every source and data file's size and mtime (an editable
+    install changes without a new version), and the schema in use."""
+    from mortem.schema import schema_path
+
+    package = Path(__file__).resolve().parent
+    parts = [f"format {_FORMAT}", __version__, sys.version, str(package)]
+    for folder, _, names in sorted(os.walk(package)):
+        if "__pycache__" in folder:
+            continue
+        for name in sorted(names):
+            if name.endswith((".py", ".toml", ".json")):
+                _stamp(Path(folder) / name, parts)
+    _stamp(schema_path(), parts)
+    return digest(parts)
+
+
+def _stamp(path: Path, parts: list[str]) -> None:
+    try:
+        info = path.stat()
+    except OSError:
+        parts.append(f"{path} missing")
+        return
+    parts.append(f"{path} {info.st_size} {info.st_mtime_ns}")
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only the types listed in _ALLOWED; anything else makes the entry a miss."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a mortem cache entry")
+
+
+def _decode(data: bytes) -> Any:
+    start = len(_MAGIC) + _HEADER.size
+    if not data.startswith(_MAGIC) or len(data) < start:
+        return None
+    length, crc = _HEADER.unpack_from(data, len(_MAGIC))
+    payload = memoryview(data)[start:]
+    if len(payload) != length or zlib.crc32(payload) != crc:
+        return None  # torn or damaged: recompute
+    try:
+        return _Unpickler(io.BytesIO(payload)).load()
+    except Exception:  # any damage, a type not allowed: a miss, never an error
+        return None

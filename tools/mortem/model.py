@@ -151,9 +151,9 @@ class Postmortem:
     suppressions: Suppressions
     load_issues: tuple[tuple[str, Issue], ...] = ()  # (rule code, issue) found while loading
 
-    @property
+    @cached_property
     def id(self) -> str:
-        return self.path.stem
+        return self.path.stem  # asked for per pair by the archive-wide analyses: kept
 
     # Typed views of the front matter. They are lenient (None when a value has the wrong
     # type) because the schema rule reports types; other rules then skip what is missing.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ class Phrase:
     pattern: re.Pattern[str]
     suggest: str = ""
 
-    @property
+    @cached_property
     def anchor(self) -> str:
         """The phrase's longest word, lowercased: a cheap substring test before the regex."""
         return max(re.findall(r"\w+", self.text.lower()), key=len, default=self.text.lower())

@@ -122,6 +122,21 @@ def test_open_per_owner_counts_every_open_item(docs: list[Postmortem]) -> None:
     assert actions.open_per_owner(docs) == {"sam okafor": 3, "ada nwosu": 1, "mei chen": 1, "lena fischer": 2}
 
 
+def test_owner_load_counted_once_equals_a_recount_with_each_postmortem_swapped_in(
+    docs: list[Postmortem], tmp_path: Path
+) -> None:
+    load = actions.OwnerLoad(docs)
+    for doc in docs:  # a postmortem already in the archive counts once, not twice
+        assert load.with_postmortem(doc) == actions.open_per_owner(docs)
+    # An edited copy replaces the archive's: here, every item of the cache postmortem closed.
+    path = tmp_path / "postmortems" / f"{CACHE}.md"
+    path.write_text(re.sub(r"status: (open|in-progress)", "status: done", path.read_text()))
+    edited = next(d for d in load_archive(Config(root=tmp_path)) if d.id == CACHE)
+    others = [d for d in docs if d.id != CACHE]
+    assert load.with_postmortem(edited) == actions.open_per_owner([*others, edited])
+    assert load.with_postmortem(edited) != actions.open_per_owner(docs)
+
+
 def test_unknown_selection_is_a_bug() -> None:
     with pytest.raises(ValueError):
         actions.select([], AS_OF, "late")

@@ -157,9 +157,32 @@ def bucket_counts(rows: Iterable[ActionRow]) -> list[tuple[str, int, int]]:
 def open_per_owner(docs: Iterable[Postmortem]) -> Counter[str]:
     """Open items per owner (by `owner_key`) across the given postmortems: the load that
     `mortem check` (PM039) weighs against `max_open_per_owner`."""
-    return Counter(
-        owner_key(item.owner)
-        for doc in docs
-        for item in doc.action_items
-        if item.is_open and item.owner and item.owner.strip()
-    )
+    total: Counter[str] = Counter()
+    for doc in docs:
+        total.update(_open_owners(doc))
+    return total
+
+
+def _open_owners(doc: Postmortem) -> list[str]:
+    items = doc.action_items
+    return [owner_key(item.owner) for item in items if item.is_open and item.owner and item.owner.strip()]
+
+
+class OwnerLoad:
+    """The archive's open items per owner, counted once, and the load with one postmortem
+    put in (replacing the archive's copy of it): PM039 asks for every file `mortem check`
+    checks, and counting the archive each time made a full check quadratic."""
+
+    def __init__(self, archive: Iterable[Postmortem]) -> None:
+        self._total: Counter[str] = Counter()
+        self._by_id: dict[str, Counter[str]] = {}
+        for doc in archive:
+            owners = Counter(_open_owners(doc))
+            self._total.update(owners)
+            self._by_id.setdefault(doc.id, Counter()).update(owners)
+
+    def with_postmortem(self, doc: Postmortem) -> Counter[str]:
+        load = self._total.copy()
+        load.subtract(self._by_id.get(doc.id, Counter()))
+        load.update(_open_owners(doc))
+        return +load  # drops the zero and negative counts subtract leaves

@@ -440,10 +440,11 @@ def _components(analysis: _Analysis) -> list[list[int]]:
     `related` link their text supports) start as one group; groups then merge by average
     linkage over root-cause text similarity."""
     causes = analysis.causes
+    factor = [DETECTION_DISCOUNT if _is_detection(c) else 1.0 for c in causes]  # _discount, per cause
     proposals = [
         (i, j)
         for i, j, score in analysis.corpus.pairs(EDGE_MIN)
-        if causes[i].doc != causes[j].doc and score * _discount(causes[i], causes[j]) >= EDGE_MIN
+        if causes[i].doc != causes[j].doc and score * min(factor[i], factor[j]) >= EDGE_MIN
     ]
     start = _UnionFind(len(causes))
     for members in analysis.by_key.values():

@@ -252,7 +252,7 @@ def build_corpus(documents: Sequence[Mapping[str, float]]) -> Corpus:
 
 def cosine(a: Vector, b: Vector) -> float:
     """Cosine of two unit vectors: their dot product over the terms they share."""
-    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def shared_terms(a: Vector, b: Vector, limit: int = 3) -> list[str]:
@@ -284,7 +284,7 @@ def _blocked_pairs(
     blocks: dict[str, list[int]] = {}
     for j in order:
         vector = vectors[j]
-        strongest = heapq.nlargest(SIGNATURE, vector, key=vector.__getitem__)
+        strongest = sorted(vector, key=vector.__getitem__, reverse=True)[:SIGNATURE]
         shared: Counter[int] = Counter()
         for term in strongest:
             block = blocks.setdefault(term, [])

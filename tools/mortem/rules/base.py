@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TypeVar, cast
 
 from mortem.config import Config
 from mortem.findings import Issue, Severity
 from mortem.model import Postmortem
+
+T = TypeVar("T")
 
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
@@ -24,6 +27,7 @@ class Context:
     archive_ids: frozenset[str] = frozenset()
     today: date = field(default_factory=date.today)
     documents: Sequence[Postmortem] | None = None  # the archive, when the caller has it
+    _shared: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def archive(self) -> Sequence[Postmortem]:
@@ -34,6 +38,13 @@ class Context:
         from mortem.archive import load_archive
 
         return tuple(load_archive(self.config))
+
+    def shared(self, name: str, compute: Callable[[], T]) -> T:
+        """A value derived from the archive, computed once per run: a rule runs for every
+        file checked, and a summary of the whole archive must not be rebuilt for each."""
+        if name not in self._shared:
+            self._shared[name] = compute()
+        return cast(T, self._shared[name])
 
 
 Check = Callable[[Postmortem, Context], Iterable[Issue]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mortem.analysis.actions import is_placeholder_link, open_per_owner, owner_key
+from mortem.analysis.actions import OwnerLoad, is_placeholder_link, owner_key
 from mortem.findings import Issue, Severity
 from mortem.model import ActionItem, Postmortem
 from mortem.rules.base import Context, rule
@@ -105,7 +105,7 @@ def owner_load(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     if not mine:
         return  # nothing to weigh, so no reason to load the archive
     limit = ctx.config.max_open_per_owner
-    load = open_per_owner([*(other for other in ctx.archive if other.id != doc.id), doc])
+    load = ctx.shared("owner-load", lambda: OwnerLoad(ctx.archive)).with_postmortem(doc)
     warned: set[str] = set()
     for item in mine:
         key = owner_key(item.owner or "")

@@ -19,7 +19,7 @@ import pytest
 
 from mortem import cache
 from mortem.analysis.patterns import find_patterns
-from mortem.archive import load_archive
+from mortem.archive import Reader, load_archive
 from mortem.checker import CONTEXT_RULES, check_paths
 from mortem.config import load_config
 from mortem.findings import Finding
@@ -108,6 +108,58 @@ def test_archive_wide_results_follow_the_other_files(archive: Path, monkeypatch:
     after = findings(archive, good)
     assert [f for f in after if f.code == "PM012"]
     assert after == uncached(monkeypatch, archive, good)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_archive_judgements_are_reused_across_edits_outside_their_facts(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit case: a commit edits a postmortem's body outside its Root cause. The
+    archive-wide rules (PM039, PM060) then come from the cache without reading any other
+    postmortem, and equal what a fresh run reports."""
+    folder = archive / "postmortems"
+    recurring, overloaded = folder / "2026-10-07-unlinked-recurrence.md", folder / "2026-10-07-owner-overloaded.md"
+    findings(archive)  # a developer's clone: mortem has run before
+    for path in (recurring, overloaded):
+        _edit(path, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
+    read: list[Path] = []
+    original = Reader.load
+
+    def load(self: Reader, path: Path, shown: str | None = None) -> object:
+        read.append(path)
+        return original(self, path, shown)
+
+    with monkeypatch.context() as m:
+        m.setattr(Reader, "load", load)
+        after = findings(archive, recurring, overloaded)
+    assert {f.code for f in after} >= {"PM039", "PM060"}
+    assert set(read) <= {recurring, overloaded}
+    assert after == uncached(monkeypatch, archive, recurring, overloaded)
+
+
+def test_archive_judgements_follow_an_edit_of_their_facts(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
+    assert [f for f in findings(archive, recurring) if f.code == "PM060"]
+    # Filed under the earlier incidents' category, it is counted with them: no more warning.
+    _edit(recurring, "category: release-steps-by-hand", "category: manual-deploy-ordering")
+    after = findings(archive, recurring)
+    assert not [f for f in after if f.code == "PM060"]
+    assert after == uncached(monkeypatch, archive, recurring)
+    # Another file's facts count too: an owner's items elsewhere change PM039 here.
+    overloaded = archive / "postmortems" / "2026-10-07-owner-overloaded.md"
+    before = findings(archive, overloaded)
+    assert [f for f in before if f.code == "PM039"]
+    for other in sorted((archive / "postmortems").glob("*.md")):
+        if other != overloaded and "owner: Lena Fischer" in other.read_text():
+            other.write_text(other.read_text().replace("owner: Lena Fischer", "owner: Ada Nwosu"))
+    assert findings(archive, overloaded) == uncached(monkeypatch, archive, overloaded)
 
 
 @pytest.mark.parametrize(
@@ -199,7 +251,8 @@ def test_rules_reading_beyond_their_file_are_keyed_by_the_archive(rule: object) 
     reads the other postmortems, the archive's ids or the date must be listed there."""
     source = inspect.getsource(rule.check)  # type: ignore[attr-defined]
     reads_context = any(
-        name in source for name in ("ctx.archive", "ctx.today", "ctx.documents", "archive_ids")
+        name in source
+        for name in ("ctx.archive", "ctx.today", "ctx.documents", "archive_ids", "ctx.shared", "ctx.remembered")
     )
     if reads_context:
         assert rule.code in CONTEXT_RULES  # type: ignore[attr-defined]

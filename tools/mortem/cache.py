@@ -1,11 +1,13 @@
 """An on-disk cache at the archive root (.mortem-cache/): work done once per content.
 
-Three kinds of entry, each keyed by what its value depends on and never by a time:
+Four kinds of entry, each keyed by what its value depends on and never by a time:
 - `parsed`: a file's parse result (front matter, sections), keyed by the file's bytes;
 - `checked`: a file's findings from the rules that read only that file, keyed by its bytes
   and display path;
 - `archive`: results that read the whole archive (PM012, PM039, PM060 findings, patterns),
-  keyed by every archive file's name and bytes.
+  keyed by every archive file's name and bytes, or by every file's name and facts
+  (archive.facts: what the archive-wide rules read of it);
+- `facts`: one index from each archive file's content hash to its facts.
 Every key also holds a salt: the Python version, mortem's version, the size and mtime of
 each of mortem's own source and data files (so an edited rule or word list, or an upgrade,
 misses the old entries), the schema and the configuration.
@@ -22,7 +24,6 @@ a pull request must not decide what `mortem check` reports.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import os
 import pickle
@@ -36,6 +37,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from mortem import __version__
+
+try:
+    # hashlib's own import loads OpenSSL's bindings, a few milliseconds of every pre-commit
+    # run; blake2b is CPython's built-in module either way.
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
 from mortem.config import Config
 
 if TYPE_CHECKING:
@@ -44,7 +52,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 FOLDER = ".mortem-cache"
-KINDS = ("parsed", "checked", "archive")
+KINDS = ("parsed", "checked", "archive", "facts")
 _FORMAT = 1  # bump when the layout of entries changes
 _MAGIC = b"MORTEM-CACHE\x01"
 _HEADER = struct.Struct("<QI")  # payload length, crc32 of the payload
@@ -74,6 +82,7 @@ _ALLOWED = {
     ("mortem.model", "SourceLine"),
     ("mortem.model", "Suppressions"),
     ("mortem.analysis.patterns", "Pattern"),
+    ("mortem.analysis.actions", "OwnerLoad"),
     ("mortem.site", "Page"),
 }
 
@@ -87,11 +96,11 @@ def enabled(config: Config) -> bool:
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def digest(parts: Iterable[str]) -> str:
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")

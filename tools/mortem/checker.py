@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mortem.archive import ArchiveView, Reader, archive_files, archive_ids, bulk, expand
+from mortem.archive import ArchiveView, Reader, bulk, expand
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
@@ -60,8 +60,8 @@ def active_rules(config: Config) -> tuple[tuple[Rule, Severity], ...]:
 
 def check_paths(paths: Sequence[Path], config: Config, today: date | None = None) -> CheckResult:
     files = expand(paths, config)
-    ids = archive_ids(config) | {p.stem for p in files}
     reader = Reader(config)
+    ids = frozenset(p.stem for p in reader.archive_paths()) | {p.stem for p in files}
     # The archive is read only if a rule asks for it, through the same reader, so a file
     # that is both checked and compared with the others is read once.
     context = Context(
@@ -145,7 +145,7 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
         findings.extend(found)
         if readable:
             postmortems.append((path, shown, digest))
-    archive = archive_files(context.config.archive_dir)
+    archive = reader.archive_paths()
     if wider and postmortems:
         findings.extend(_check_wider(postmortems, archive, wider, reader, store, context))
     store.prune("checked", len(archive))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,9 +129,13 @@ def read_source(path: Path, config: Config, shown: str) -> Source | LoadFailure:
                 "symlink points outside the repository; mortem does not follow it, "
                 "so nothing outside the archive gets published"
             )
-        if not path.is_file():
+        try:
+            info = path.stat()
+        except FileNotFoundError:  # a dangling symlink
+            info = None
+        if info is None or not stat.S_ISREG(info.st_mode):
             return fail("not a regular file; a postmortem is one Markdown file")
-        size = path.stat().st_size
+        size = info.st_size
         if size > config.max_file_bytes:
             return fail(
                 f"file is {size:,} bytes, over the {config.max_file_bytes:,}-byte limit "

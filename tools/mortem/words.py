@@ -15,8 +15,13 @@ WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
 @dataclass(frozen=True)
 class Phrase:
     text: str
-    pattern: re.Pattern[str]
     suggest: str = ""
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        # Compiled on first use: the word lists hold dozens of phrases, the pre-commit check
+        # starts a process per commit, and most phrases' anchors never occur in a file.
+        return phrase_pattern(self.text)
 
     @cached_property
     def anchor(self) -> str:
@@ -25,6 +30,9 @@ class Phrase:
 
     def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
         return list(self.pattern.finditer(text)) if self.anchor in lowered else []
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.anchor in text.lower() else None
 
 
 @cache
@@ -48,7 +56,7 @@ def normalise(text: str) -> str:
 @cache
 def blame_phrases() -> tuple[Phrase, ...]:
     return tuple(
-        Phrase(entry["phrase"], phrase_pattern(entry["phrase"]), entry.get("suggest", ""))
+        Phrase(entry["phrase"], entry.get("suggest", ""))
         for entry in _data()["blame"]
     )
 
@@ -65,9 +73,9 @@ def owner_joiners() -> tuple[str, ...]:
 
 @cache
 def vague_phrases() -> tuple[Phrase, ...]:
-    return tuple(Phrase(p, phrase_pattern(p)) for p in _data()["vague"]["phrases"])
+    return tuple(Phrase(p) for p in _data()["vague"]["phrases"])
 
 
 @cache
 def non_causes() -> tuple[Phrase, ...]:
-    return tuple(Phrase(p, phrase_pattern(p)) for p in _data()["root_cause"]["non_causes"])
+    return tuple(Phrase(p) for p in _data()["root_cause"]["non_causes"])

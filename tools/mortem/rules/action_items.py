@@ -224,7 +224,7 @@ def specific_action_item(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     for item in doc.action_items:
         title = normalise(item.title or "")
         for phrase in vague_phrases():
-            if phrase.pattern.search(title):
+            if phrase.search(title):
                 yield doc.at(
                     ("action_items", item.index, "title"),
                     (

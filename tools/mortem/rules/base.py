@@ -39,6 +39,16 @@ class Context:
 
         return tuple(load_archive(self.config))
 
+    def remembered(
+        self, name: str, extra: str, compute: Callable[[], T], valid: Callable[[object], bool]
+    ) -> T:
+        """compute(), a judgement over the whole archive, from the cache when the archive's
+        facts are those it was computed on (ArchiveView.remember); else computed now."""
+        remember = getattr(self.documents, "remember", None)
+        if remember is None:
+            return compute()
+        return cast(T, remember(name, extra, compute, valid))
+
     def shared(self, name: str, compute: Callable[[], T]) -> T:
         """A value derived from the archive, computed once per run: a rule runs for every
         file checked, and a summary of the whole archive must not be rebuilt for each."""

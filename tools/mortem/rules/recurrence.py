@@ -45,8 +45,11 @@ def link_recurrence(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     if not doc.root_causes and doc.section("Root cause") is None:
         return  # nothing to compare, so no reason to load the archive
     from mortem.analysis.patterns import recurrence_of
+    from mortem.archive import facts
 
-    found = recurrence_of(doc, ctx.archive, ctx.config)
+    found = ctx.remembered(
+        "recurrence", facts(doc), lambda: recurrence_of(doc, ctx.archive, ctx.config), _is_recurrence
+    )
     if found is None:
         return
     name, ids = found
@@ -61,3 +64,16 @@ def link_recurrence(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
 
 
 RULES = (link_recurrence,)
+
+
+def _is_recurrence(value: object) -> bool:
+    """A cached recurrence_of result: None, or (pattern name, earlier ids)."""
+    if value is None:
+        return True
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], tuple)
+        and all(isinstance(i, str) for i in value[1])
+    )

@@ -140,7 +140,7 @@ def root_cause_not_trigger(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         if not cause.summary:
             continue
         path = ("root_causes", cause.index, "summary")
-        bad = next((p.text for p in non_causes() if p.pattern.search(normalise(cause.summary))), None)
+        bad = next((p.text for p in non_causes() if p.search(normalise(cause.summary))), None)
         if bad:
             yield doc.at(
                 path,

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from mortem import __version__
 from mortem.cli import (
@@ -56,17 +57,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"mortem: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or only `command`'s when it names one: the pre-commit hook starts
+    `mortem check` on every commit, and building sixteen subparsers is a tenth of its run."""
     parser = _Parser(prog="mortem", description=("Blameless one-page postmortems as Markdown in git."))
     parser.add_argument("--version", action="version", version=f"mortem {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMANDS:
-        module.add_parser(subparsers)
+        if command is None or _name(module) == command:
+            module.add_parser(subparsers)
     return parser
 
 
+def _name(module: ModuleType) -> str:
+    return module.__name__.rsplit(".", 1)[-1].replace("_", "-")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    first = argv[0] if argv else None
+    parser = build_parser(first if first in {_name(m) for m in COMMANDS} else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from mortem.checker import CheckResult
@@ -15,6 +14,8 @@ def _fingerprint(finding: Finding, occurrence: int) -> str:
     # No line number: a finding keeps its identity when lines above it move. The
     # occurrence count keeps two identical findings in one file apart.
     key = "\0".join((finding.path, finding.code, finding.message, str(occurrence)))
+    import hashlib  # here, not at the top: `mortem check` imports every reporter
+
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

@@ -140,6 +140,14 @@ def test_archive_judgements_are_reused_across_edits_outside_their_facts(
     assert {f.code for f in after} >= {"PM039", "PM060"}
     assert set(read) <= {recurring, overloaded}
     assert after == uncached(monkeypatch, archive, recurring, overloaded)
+    # The whole archive checked after that edit: still only the edited files are read.
+    _edit(recurring, "<!-- reworded in review -->", "<!-- reworded again -->")
+    read.clear()
+    with monkeypatch.context() as m:
+        m.setattr(Reader, "load", load)
+        everything = findings(archive)
+    assert set(read) <= {recurring}
+    assert everything == uncached(monkeypatch, archive)
 
 
 def test_archive_judgements_follow_an_edit_of_their_facts(

@@ -248,9 +248,7 @@ class ArchiveView(Sequence[Postmortem]):
             return compute()
         from mortem.cache import digest
 
-        if self._fingerprint is None:
-            self._fingerprint = self._reader.facts_fingerprint(store)
-        key = digest((name, self._fingerprint, extra))
+        key = digest((name, self.fingerprint(), extra))
         found = store.get("archive", key)  # kept as a 1-tuple, so that None is a value too
         if isinstance(found, tuple) and len(found) == 1 and valid(found[0]):
             return cast(T, found[0])
@@ -258,6 +256,15 @@ class ArchiveView(Sequence[Postmortem]):
         if not self._reader.changed:
             store.put("archive", key, (value,))
         return value
+
+    def fingerprint(self) -> str:
+        """The archive's facts (see `facts`) as one digest; "" without a cache."""
+        store = self._reader.store
+        if store is None:
+            return ""
+        if self._fingerprint is None:
+            self._fingerprint = self._reader.facts_fingerprint(store)
+        return self._fingerprint
 
     @property
     def docs(self) -> tuple[Postmortem, ...]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from mortem.archive import ArchiveView, Reader, bulk, expand
 from mortem.config import Config
@@ -148,7 +148,7 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
     archive = reader.archive_paths()
     if wider and postmortems:
         findings.extend(_check_wider(postmortems, archive, wider, reader, store, context))
-    store.prune("checked", len(archive))
+    store.prune("checked", 2 * len(archive))  # each file's own entry and its _wider_of_file one
     return CheckResult(tuple(sorted(findings)), len(files))
 
 
@@ -174,17 +174,49 @@ def _check_wider(
         )
     )
     cached = store.get("archive", key)
-    if isinstance(cached, list) and all(isinstance(f, Finding) for f in cached):
+    if _findings(cached):
         return cached
     found: list[Finding] = []
-    for path, shown, _ in postmortems:
-        doc = reader.load(path, shown)
-        if isinstance(doc, Postmortem):
-            found.extend(_check_one(doc, rules, context, load_issues=False))
+    for path, shown, content in postmortems:
+        found.extend(_wider_of_file(path, shown, content, rules, reader, store, context))
     if not reader.changed:  # a file edited during the run: its results are not the key's
         store.put("archive", key, found)
         store.prune("archive", 16)
     return found
+
+
+def _wider_of_file(
+    path: Path,
+    shown: str,
+    content: str,
+    rules: Sequence[tuple[Rule, Severity]],
+    reader: Reader,
+    store: Store,
+    context: Context,
+) -> list[Finding]:
+    """One file's CONTEXT_RULES findings, cached under its bytes and the archive's facts
+    (ArchiveView.fingerprint): an edit to one postmortem's body leaves every other file's
+    entry valid, so a full check after a one-file edit reads no other postmortem."""
+    from mortem.cache import digest
+
+    view = context.documents
+    key = None
+    if isinstance(view, ArchiveView):
+        ids = context.archive_ids  # PM012 reads them; one digest of them per run, not per file
+        archive = context.shared("archive-key", lambda: digest((view.fingerprint(), *sorted(ids))))
+        key = digest(("wider", context.today.isoformat(), archive, shown, content))
+        cached = store.get("checked", key)
+        if _findings(cached):
+            return cached
+    doc = reader.load(path, shown)
+    found = _check_one(doc, rules, context, load_issues=False) if isinstance(doc, Postmortem) else []
+    if key is not None and not reader.changed:
+        store.put("checked", key, found)
+    return found
+
+
+def _findings(value: object) -> TypeGuard[list[Finding]]:
+    return isinstance(value, list) and all(isinstance(f, Finding) for f in value)
 
 
 def _entry(value: object) -> tuple[bool, list[Finding]] | None:

@@ -150,6 +150,26 @@ def test_archive_judgements_are_reused_across_edits_outside_their_facts(
     assert everything == uncached(monkeypatch, archive)
 
 
+def test_patterns_are_reused_across_edits_outside_their_facts_and_follow_the_rest(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(start=archive)
+    recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
+
+    def fresh() -> object:
+        with monkeypatch.context() as m:
+            m.setenv("MORTEM_NO_CACHE", "1")
+            return find_patterns(load_archive(config), config)
+
+    find_patterns(load_archive(config), config)
+    _edit(recurring, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
+    assert find_patterns(load_archive(config), config) == fresh()
+    _edit(recurring, "category: release-steps-by-hand", "category: manual-deploy-ordering")
+    after = find_patterns(load_archive(config), config)
+    assert after == fresh()
+    assert any("2026-10-07-unlinked-recurrence" in p.postmortems for p in after)
+
+
 def test_archive_judgements_follow_an_edit_of_their_facts(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

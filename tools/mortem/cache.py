@@ -118,6 +118,14 @@ def documents_key(docs: Sequence[Postmortem], *extra: str) -> str:
     )
 
 
+def facts_key(docs: Sequence[Postmortem], *extra: str) -> str:
+    """A key for results computed from what archive.facts covers of these postmortems
+    (their ids, front matter and Root cause sections), and the settings, in the salt."""
+    from mortem.archive import facts
+
+    return digest((*extra, *(f"{d.display_path}\0{facts(d)}" for d in docs)))
+
+
 def cached(
     config: Config, kind: str, key: str, compute: Callable[[], T], valid: Callable[[object], bool]
 ) -> T:

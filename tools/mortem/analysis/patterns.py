@@ -99,7 +99,8 @@ class _Analysis:
 
 def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
     """Recurring patterns (2+ postmortems), most frequent first. Kept in the cache under the
-    archive's content: the analysis takes seconds at thousands of postmortems."""
+    archive's facts (archive.facts), which an edit to a timeline or an impact leaves as they
+    were: the analysis takes seconds at thousands of postmortems."""
     from mortem import cache
 
     def compute() -> list[Pattern]:
@@ -109,7 +110,7 @@ def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
     def valid(value: object) -> bool:
         return isinstance(value, list) and all(isinstance(p, Pattern) for p in value)
 
-    return cache.cached(config, "archive", cache.documents_key(docs, "patterns"), compute, valid)
+    return cache.cached(config, "archive", cache.facts_key(docs, "patterns"), compute, valid)
 
 
 def _rank(pattern: Pattern) -> tuple[int, int, str]:

@@ -46,7 +46,8 @@ def test_patterns_json_has_the_documented_shape(archive: Path, capsys: pytest.Ca
     assert isinstance(first["open_action_items"], int)
     names = {p["name"]: p["postmortems"] for p in data["patterns"]}
     assert names["cert-expiry-unmonitored"] == ["2025-08-02-edge-proxy-tls-cert-expired",
-                                                "2026-04-14-payments-webhook-client-cert-expired"]
+                                                "2026-04-14-payments-webhook-client-cert-expired",
+                                                "2026-05-19-notifications-alert-routed-to-archived-channel"]
     assert names["disk-growth-unmonitored"] == ["2025-12-03-worker-queue-log-volume-full",
                                                 "2026-07-22-postgres-wal-volume-near-full"]
 

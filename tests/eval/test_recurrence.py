@@ -17,9 +17,11 @@ from mortem.model import Postmortem
 
 # The issue asks for precision >= 0.9 and recall >= 0.85 on held-out data. The floors
 # below guard the figures reached so far, so a change that makes matching worse fails;
-# raising them to the targets is open work. On the blind set, recall is the gap: authors'
-# vocabulary varies more than the synonym list covers.
-FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.75), "heldout2": (0.90, 0.30)}
+# raising them to the targets is open work. On blind sets, recall is the gap: authors'
+# vocabulary varies more than the word lists cover. "heldout2" was read a second time to
+# design the kinds of cause ([concepts] in data/recurrence.toml), so it is a development
+# set now; see labels.toml.
+FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.80), "heldout2": (0.90, 0.50)}
 TARGET = (0.90, 0.85)
 
 

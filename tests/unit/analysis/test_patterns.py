@@ -17,8 +17,11 @@ RECURRENCES = {
     "manual-deploy-ordering": ("2025-09-16-api-deploy-missing-env-var",
                                "2026-10-07-checkout-deploy-before-migration",
                                "2026-11-18-payments-rollback-needed-manual-down-migration"),
+    # Credentials that expired untracked: two certificates, and a provider API key whose
+    # postmortem links the certificate one in `related`.
     "cert-expiry-unmonitored": ("2025-08-02-edge-proxy-tls-cert-expired",
-                                "2026-04-14-payments-webhook-client-cert-expired"),
+                                "2026-04-14-payments-webhook-client-cert-expired",
+                                "2026-05-19-notifications-alert-routed-to-archived-channel"),
     "disk-growth-unmonitored": ("2025-12-03-worker-queue-log-volume-full",
                                 "2026-07-22-postgres-wal-volume-near-full"),
 }

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequen
 from dataclasses import dataclass, field, replace
 
 from mortem.analysis.similarity import (
+    KIND_PREFIX,
     Corpus,
     Vector,
     Words,
@@ -44,6 +45,7 @@ WEIGHT_CATEGORY = 2.0
 WEIGHT_SUMMARY = 1.0
 WEIGHT_WHY = 0.75
 WEIGHT_TRIGGER = 0.25
+WEIGHT_KIND = 2.0  # a kind of cause named in a text ([concepts]), relative to the text's weight
 WEIGHT_BIGRAM = 0.0  # adjacent word pairs ("connection pool", "circuit breaker") are more specific
 
 
@@ -260,10 +262,10 @@ def _doc_causes(doc: Postmortem, words: Words, index: int = -1) -> tuple[list[Co
     so they go to the prevention causes; a "Detection" paragraph goes to detection causes."""
     why, detection = _root_cause_text(doc)
     context: Counts = defaultdict(float)
-    _add(context, words.terms(why), WEIGHT_WHY)
-    _add(context, words.terms(doc.trigger or ""), WEIGHT_TRIGGER)
+    _add(context, words.terms(why), WEIGHT_WHY, words)
+    _add(context, words.terms(doc.trigger or ""), WEIGHT_TRIGGER, words)
     detected: Counts = defaultdict(float)
-    _add(detected, words.terms(detection), WEIGHT_WHY)
+    _add(detected, words.terms(detection), WEIGHT_WHY, words)
     roots: list[RootCause | None] = list(doc.root_causes) or [None]
     all_counts, causes = [], []
     for root in roots:
@@ -271,9 +273,9 @@ def _doc_causes(doc: Postmortem, words: Words, index: int = -1) -> tuple[list[Co
         key = ""
         if root is not None:
             if root.category:
-                _add(terms, words.terms(root.category.replace("-", " ")), WEIGHT_CATEGORY)
+                _add(terms, words.terms(root.category.replace("-", " ")), WEIGHT_CATEGORY, words)
                 key = words.category_key(root.category)
-            _add(terms, words.terms(root.summary or ""), WEIGHT_SUMMARY)
+            _add(terms, words.terms(root.summary or ""), WEIGHT_SUMMARY, words)
         for term, weight in (detected if root is not None and root.kind == "detection" else context).items():
             terms[term] += weight
         all_counts.append(terms)
@@ -290,9 +292,12 @@ def _root_cause_text(doc: Postmortem) -> tuple[str, str]:
     return "\n".join(p for p in paragraphs if p not in detection), "\n".join(detection)
 
 
-def _add(counts: Counts, terms: list[str], weight: float) -> None:
+def _add(counts: Counts, terms: list[str], weight: float, words: Words | None = None) -> None:
     for term in terms:
         counts[term] += weight
+    if words is not None and WEIGHT_KIND:
+        for kind in words.kinds_in(terms):
+            counts[kind] += weight * WEIGHT_KIND
     if WEIGHT_BIGRAM:
         for first, second in itertools.pairwise(terms):
             if first != second:
@@ -394,9 +399,13 @@ def _link(
     if other in same_category:
         reasons.append(f"same category {same_category[other]}")
         score = 0.5 + 0.5 * max(score, cosine(vectors[mine], analysis.corpus.vectors[theirs]))
-    terms = top_shared_terms(vectors[mine], analysis.corpus.vectors[theirs])
-    if terms:
-        reasons.append("shared terms: " + ", ".join(analysis.words.display(t) for t in terms))
+    terms = top_shared_terms(vectors[mine], analysis.corpus.vectors[theirs], limit=4)
+    kinds = [t.removeprefix(KIND_PREFIX) for t in terms if t.startswith(KIND_PREFIX)]
+    plain = [analysis.words.display(t) for t in terms if not t.startswith(KIND_PREFIX)][:3]
+    if kinds:
+        reasons.append("same kind of cause: " + ", ".join(kinds))
+    if plain:
+        reasons.append("shared terms: " + ", ".join(plain))
     if other in linked:
         reasons.append("linked in related")
         score = max(score, LINKED_SCORE)
@@ -441,7 +450,7 @@ def _components(analysis: _Analysis) -> list[list[int]]:
     `related` link their text supports) start as one group; groups then merge by average
     linkage over root-cause text similarity."""
     causes = analysis.causes
-    factor = [DETECTION_DISCOUNT if _is_detection(c) else 1.0 for c in causes]  # _discount, per cause
+    factor = [DETECTION_DISCOUNT if weak else 1.0 for weak in _secondary(analysis)]
     proposals = [
         (i, j)
         for i, j, score in analysis.corpus.pairs(EDGE_MIN)
@@ -488,20 +497,19 @@ class _UnionFind:
 def _discounted(analysis: _Analysis) -> list[Vector]:
     """Detection causes' vectors scaled so any cosine with them counts DETECTION_DISCOUNT."""
     return [
-        {t: w * DETECTION_DISCOUNT for t, w in v.items()} if _is_detection(c) else v
-        for c, v in zip(analysis.causes, analysis.corpus.vectors, strict=True)
+        {t: w * DETECTION_DISCOUNT for t, w in v.items()} if weak else v
+        for weak, v in zip(_secondary(analysis), analysis.corpus.vectors, strict=True)
     ]
+
+
+def _secondary(analysis: _Analysis) -> list[bool]:
+    """Per cause: is it a detection cause? Detection causes share generic monitoring words
+    (alert, page, error rate), so their text similarity is weaker evidence of a shared cause."""
+    return [_is_detection(c) for c in analysis.causes]
 
 
 def _is_detection(cause: _Cause) -> bool:
     return cause.root is not None and cause.root.kind == "detection"
-
-
-def _discount(a: _Cause, b: _Cause) -> float:
-    """Detection causes share generic monitoring words (alert, page, error rate), so their
-    text similarity is weaker evidence of a shared cause."""
-    detection = any(c.root is not None and c.root.kind == "detection" for c in (a, b))
-    return DETECTION_DISCOUNT if detection else 1.0
 
 
 def _pattern(analysis: _Analysis, group: list[int]) -> Pattern:
@@ -557,7 +565,12 @@ def _name(analysis: _Analysis, group: list[int]) -> str:
             weight[term] += w
             seen_in.setdefault(term, set()).add(analysis.causes[c].doc)
     shared = [t for t, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0])) if len(seen_in[t]) > 1]
-    return ", ".join(analysis.words.display(t) for t in shared[:3]) or "unnamed"
+    words = ", ".join(analysis.words.display(t) for t in shared if not t.startswith(KIND_PREFIX))
+    words = ", ".join(words.split(", ")[:3]) if words else ""
+    kind = next((t.removeprefix(KIND_PREFIX) for t in shared if t.startswith(KIND_PREFIX)), None)
+    if kind is not None:  # "queue-starvation (queue, depth)": the kind, then the words it was in
+        return f"{kind} ({words})" if words else kind
+    return words or "unnamed"
 
 
 def _items_for(analysis: _Analysis, doc_index: int, causes: list[int]) -> list[ActionItem]:

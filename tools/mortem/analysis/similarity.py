@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 Vector = dict[str, float]
+KIND_PREFIX = "kind:"  # a kind of cause among a vector's terms; no stem contains a colon
 IDF_FLOOR = 1.0  # added to every idf; scikit-learn's smooth_idf uses 1
 SIGNATURE = 10  # strongest terms per vector used to block candidate pairs
 # Caps that keep the search near-linear when one cause recurs hundreds of times: each vector
@@ -69,6 +70,7 @@ class Words:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # stemmed phrase -> stemmed canonical
     longest: int = 1
     canonical: Mapping[str, str] = field(default_factory=dict)  # stem -> word, for synonyms
+    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> kinds it names
     surface: dict[str, Counter[str]] = field(default_factory=dict, compare=False)
     seen: dict[str, str] = field(default_factory=dict, compare=False)  # word -> stem
     starts: frozenset[str] = field(init=False, compare=False)  # first words of synonyms
@@ -101,6 +103,15 @@ class Words:
             i += 1
         return out
 
+    def kinds_in(self, terms: Sequence[str]) -> list[str]:
+        """The kinds of cause ([concepts] in the data file) these terms name, each once, as
+        terms of their own (KIND_PREFIX + name), so texts in different words meet on them."""
+        found: dict[str, None] = {}
+        for term in terms:
+            for kind in self.kinds.get(term, ()):
+                found[kind] = None
+        return list(found)
+
     def _stem(self, raw: str) -> str:
         """Stem once per distinct word; stop words (by spelling or stem) become their stem,
         which the stop set also holds."""
@@ -118,6 +129,8 @@ class Words:
 
     def display(self, term: str) -> str:
         """The word most often written for a stem, for explanations a person reads."""
+        if term.startswith(KIND_PREFIX):
+            return "kind " + term.removeprefix(KIND_PREFIX)
         if " " in term:
             return " ".join(self.display(part) for part in term.split(" "))
         if term in self.canonical:
@@ -168,7 +181,19 @@ def make_words(synonyms: Mapping[str, str] | None = None) -> Words:
         shown.update((stem(w), w) for w in canonical)
         if phrase:
             table[phrase] = tuple(stem(w) for w in canonical)
-    return Words(stop, table, max((len(p) for p in table), default=1), shown)
+    return Words(stop, table, max((len(p) for p in table), default=1), shown, _kinds())
+
+
+@cache
+def _kinds() -> dict[str, tuple[str, ...]]:
+    """Each stem of a [concepts] word, to the kinds of cause that list it."""
+    table = _data().get("concepts", {})
+    assert isinstance(table, dict)
+    kinds: dict[str, list[str]] = {}
+    for name, text in table.items():
+        for word in _words(str(text)):
+            kinds.setdefault(stem(word), []).append(KIND_PREFIX + name)
+    return {term: tuple(dict.fromkeys(names)) for term, names in kinds.items()}
 
 
 def _words(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from mortem.findings import Issue, Severity
 from mortem.model import Postmortem, SourceLine
 from mortem.rules.base import Context, rule
-from mortem.words import blame_phrases, normalise
+from mortem.words import blame_anchors, blame_phrases, normalise
 
 
 def body_lines(doc: Postmortem) -> Iterator[SourceLine]:
@@ -101,6 +101,8 @@ def _get(doc: Postmortem, path: tuple[str | int, ...]) -> object:
 
 def _blame_in(text: str, line: int, column_offset: int) -> Iterator[Issue]:
     lowered = text.lower()
+    if blame_anchors().search(lowered) is None:
+        return
     for phrase in blame_phrases():
         for match in phrase.finditer(text, lowered):
             yield Issue(

@@ -112,6 +112,8 @@ def ics_text(value: str) -> str:
 def fold(line: str) -> str:
     """Split a content line into lines of at most 75 octets (3.1), never inside a UTF-8
     character; each continuation starts with one space, which counts toward its 75."""
+    if len(line.encode("utf-8")) <= 75:
+        return line  # most lines: no walk character by character
     pieces: list[str] = []
     current: list[str] = []
     size, limit = 0, 75

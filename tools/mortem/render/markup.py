@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 
 DASH = "—"
 
@@ -29,22 +30,31 @@ def _entity(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
+_INLINE_ENTITIES = {ord(ch): _entity(ch) for ch in _INLINE_SYNTAX}
+
+
 def text(value: object) -> str:
     """Plain text made safe to drop into a Markdown line or table cell."""
     raw = " ".join(str(value).split())  # newlines would end a table row or a list item
-    out = [_entity(ch) if ch in _INLINE_SYNTAX else ch for ch in raw]
-    if out and raw[0] in _LEADING_SYNTAX:
-        out[0] = _entity(raw[0])
+    out = raw.translate(_INLINE_ENTITIES)
+    if raw and raw[0] in _LEADING_SYNTAX and raw[0] not in _INLINE_SYNTAX:
+        out = _entity(raw[0]) + out[1:]
     ordered = _ORDERED_MARKER.match(raw)
-    if ordered:
+    if ordered and ordered.group(2) not in _INLINE_SYNTAX:
+        # The digits before the marker are never escaped, so it sits at the same place.
         position = len(ordered.group(1))
-        out[position] = _entity(ordered.group(2))
-    return "".join(out)
+        out = out[:position] + _entity(ordered.group(2)) + out[position + 1 :]
+    return out
 
 
 def html_text(value: object) -> str:
     """Plain text made safe for raw HTML and SVG (element content and attribute values)."""
     return html.escape(str(value), quote=True)
+
+
+def html_line(value: object) -> str:
+    """`html_text` on one line: a blank line would end a raw HTML block early."""
+    return html_text(" ".join(str(value).split()))
 
 
 def link(label: str, target: str, here: str) -> str:
@@ -54,11 +64,19 @@ def link(label: str, target: str, here: str) -> str:
 
 
 def relative(target: str, here: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return _relative(target, posixpath.dirname(here) or ".")
+
+
+# The list pages link the same few hundred targets from a handful of folders thousands of
+# times, and relpath normalises both paths on every call.
+@lru_cache(maxsize=65536)
+def _relative(target: str, folder: str) -> str:
+    return posixpath.relpath(target, folder)
 
 
 def external_link(url: str | None, label: str | None = None) -> str:
-    """A link to a tracker or other site; only http(s) URLs become links."""
+    """A link to a tracker or other site; only http(s) URLs become links. The result is
+    safe in Markdown and in raw HTML alike."""
     if not url:
         return DASH
     if not re.match(r"^https?://", url):
@@ -102,12 +120,14 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def hide(parts: Sequence[str], markdown: str) -> str:
+def hide(parts: Sequence[str], markdown: str, searchable: bool = True) -> str:
     """Front matter asking the theme to hide parts of the page chrome (Material's and
     Zensical's `hide`): the sections are single pages, so their sidebar only takes room
-    from wide tables. Other generators ignore the key."""
+    from wide tables. With `searchable` false, the page is also left out of the search index
+    (`search.exclude`). Other generators ignore both keys."""
     listed = "".join(f"  - {part}\n" for part in parts)
-    return f"---\nhide:\n{listed}---\n\n{markdown}"
+    search = "" if searchable else "search:\n  exclude: true\n"
+    return f"---\nhide:\n{listed}{search}---\n\n{markdown}"
 
 
 def slug(value: str) -> str:

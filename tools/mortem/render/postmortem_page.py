@@ -1,5 +1,8 @@
 """One postmortem's page: a header card from the front matter, the body as written, the
-action items as a table with overdue ones marked, and related incidents."""
+action items with overdue ones marked, and related incidents.
+
+A big archive publishes a thousand of these, so the generated parts are kept to plain lines
+with few elements: every element costs Markdown conversion and search indexing time."""
 
 from __future__ import annotations
 
@@ -56,38 +59,54 @@ def cost_text(doc: Postmortem, cost_usd: float | None) -> str:
 
 
 def header_card(doc: Postmortem, here: str, cost_usd: float | None = None) -> str:
+    """The front matter's facts as a few lines of one paragraph. A list item and a bold
+    label per fact made the card the most expensive part of a postmortem's page to build
+    (every item, label and cell is another pass of the Markdown inline parser, and another
+    element for the search indexer), for no more than these lines say."""
     times = doc.times
     services = ", ".join(md.link(s, service_path(s), here) for s in doc.services)
     severity = md.link(doc.severity, severity_path(doc.severity), here) if doc.severity else ""
-    facts = [
-        ("Date", md.day(doc.date)),
-        ("Severity", severity),
-        ("Services", services),
-        ("Why a postmortem", ", ".join(md.text(w) for w in doc.why)),
-        ("Status", md.text(doc.status or "")),
-        ("Duration", md.duration(times.duration)),
-        ("Time to detect", md.duration(times.time_to_detect)),
-        ("Time to acknowledge", md.duration(times.time_to_acknowledge)),
-        (
-            "Impact",
-            " · ".join(
-                f"{md.text(IMPACT_LABELS.get(k, k.replace('_', ' ')))} {number(v)}"
-                for k, v in doc.impact.items()
-            ),
+    impact = "; ".join(
+        f"{md.text(IMPACT_LABELS.get(k, k.replace('_', ' ')))} {number(v)}" for k, v in doc.impact.items()
+    )
+    lines = [
+        _facts(
+            ("Date", md.day(doc.date)),
+            ("Severity", severity),
+            ("Status", md.text(doc.status or "")),
+            ("Services", services),
         ),
-        ("Cost of downtime", cost_text(doc, cost_usd)),
-        ("Trigger", md.text(doc.trigger or "")),
-        ("Authors", ", ".join(md.text(a) for a in doc.authors)),
+        _facts(
+            ("Duration", md.duration(times.duration)),
+            ("Time to detect", md.duration(times.time_to_detect)),
+            ("Time to acknowledge", md.duration(times.time_to_acknowledge)),
+        ),
+        _facts(("Impact", impact), ("Cost of downtime", cost_text(doc, cost_usd))),
+        _facts(("Trigger", md.text(doc.trigger or ""))),
+        _facts(
+            ("Why a postmortem", ", ".join(md.text(w) for w in doc.why)),
+            ("Authors", ", ".join(md.text(a) for a in doc.authors)),
+        ),
     ]
-    lines = ['!!! abstract "At a glance"', ""]
-    lines.extend(f"    - **{name}:** {value or md.DASH}" for name, value in facts)
+    card = ['!!! abstract "At a glance"', "", _indented_lines(lines)]
     if doc.root_causes:
-        lines.append("    - **Root causes:**")
+        causes = ["Root causes:"]
         for cause in doc.root_causes:
             label = md.text(cause.category or "uncategorised")
             kind = f" ({md.text(cause.kind)})" if cause.kind else ""
-            lines.append(f"        - **{label}**{kind}: {md.text(cause.summary or '')}")
-    return "\n".join(lines) + "\n"
+            causes.append(f"{label}{kind}: {md.text(cause.summary or '')}")
+        card += ["", _indented_lines(causes)]
+    return "\n".join(card) + "\n"
+
+
+def _facts(*facts: tuple[str, str]) -> str:
+    return " · ".join(f"{name}: {value or md.DASH}" for name, value in facts)
+
+
+def _indented_lines(lines: Sequence[str]) -> str:
+    """One paragraph inside the admonition, a hard line break (two trailing spaces)
+    between lines."""
+    return "  \n".join(f"    {line}" for line in lines)
 
 
 def body(doc: Postmortem) -> str:
@@ -97,27 +116,32 @@ def body(doc: Postmortem) -> str:
 
 
 def action_items(items: Sequence[ActionItem], today: date) -> str:
+    """One line per item: action, bucket, owner, due, status, tracking link. Raw HTML, every
+    value escaped with `html_line`: the lines link nowhere within the site, so there is
+    nothing for MkDocs to resolve, and a raw block skips the Markdown inline parser (a table
+    of them cost three times as much to build)."""
     if not items:
         return ""
-    rows = [
-        (
-            md.text(item.bucket or ""),
-            md.text(item.title or ""),
-            md.text(item.owner or ""),
-            md.day(item.due),
+    lines = ["## Action items", "", "<ul>"]
+    for item in items:
+        fields = (
+            md.html_line(item.title or "untitled"),
+            md.html_line(item.bucket or "no bucket"),
+            md.html_line(item.owner or "no owner"),
+            f"due {item.due.isoformat()}" if item.due else "no due date",
             status(item, today),
-            md.external_link(item.link),
+            md.external_link(item.link) if item.link else "no tracking link",
         )
-        for item in items
-    ]
-    return "## Action items\n\n" + md.table(("Bucket", "Action", "Owner", "Due", "Status", "Tracking"), rows)
+        lines.append(f"<li>{' · '.join(fields)}</li>")
+    return "\n".join([*lines, "</ul>"]) + "\n"
 
 
 def status(item: ActionItem, today: date) -> str:
+    """As HTML: overdue items in bold."""
     late = overdue_days(item, today)
     if late is not None:
-        return f"**overdue by {md.plural(late, 'day')}**"
-    shown = md.text(item.status or "open")
+        return f"<strong>overdue by {md.plural(late, 'day')}</strong>"
+    shown = md.html_line(item.status or "open")
     if item.closed:
         shown += f" on {item.closed.isoformat()}"
     return shown

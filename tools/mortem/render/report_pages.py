@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -42,6 +43,14 @@ def pattern_headline(pattern: Pattern, today: date) -> str:
     return f"{pattern.name}: {incidents}, {items}"
 
 
+# The weekly sync reads the leading patterns in full: a chart, every incident and every
+# item. The long tail is one line per pattern after them: its incidents as links and its open
+# items counted per bucket; the items themselves are on each postmortem's page and on
+# Follow-through. A section per pattern made the page megabytes at 1,000
+# postmortems, too long to read and the slowest page of the site to build.
+DETAILED_PATTERNS = 10
+
+
 def patterns_page(patterns: Sequence[Pattern], by_id: Mapping[str, Postmortem], today: date) -> str:
     here = paths.PATTERNS
     lines = [
@@ -53,22 +62,64 @@ def patterns_page(patterns: Sequence[Pattern], by_id: Mapping[str, Postmortem], 
     ]
     if not patterns:
         lines.append("No recurring root causes found yet.")
-    for pattern in patterns:
-        lines += [
-            f"## {md.text(pattern_headline(pattern, today))}",
-            "",
-            _quarter_chart(pattern, today),
-            _quarters(pattern),
-            "",
-            "Incidents:",
-            "",
-        ]
+        return "\n".join(lines) + "\n"
+    lines += [_summary(patterns, today), ""]
+    for pattern in patterns[:DETAILED_PATTERNS]:
+        lines += [f"## {md.text(pattern_headline(pattern, today))}", ""]
+        lines.append(_quarter_chart(pattern, today))
+        lines += [_quarters(pattern), "", "Incidents:", ""]
         for pm_id, day in zip(pattern.postmortems, pattern.dates, strict=False):
             doc = by_id.get(pm_id)
             label = title_of(doc) if doc else pm_id
             lines.append(f"- {md.day(day)} {md.link(label, paths.postmortem_path(pm_id), here)}")
         lines += ["", _items(pattern), ""]
+    rest = patterns[DETAILED_PATTERNS:]
+    if rest:
+        lines += [
+            "## Other recurring causes",
+            "",
+            f"{md.plural(len(rest), 'more pattern')}, each with its incidents by date and its "
+            "open action items.",
+            "",
+        ]
+        lines += [_tail_line(pattern) for pattern in rest]
+        lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _tail_line(pattern: Pattern) -> str:
+    here = paths.PATTERNS
+    incidents = ", ".join(
+        md.link(md.day(day), paths.postmortem_path(pm_id), here)
+        for pm_id, day in zip(pattern.postmortems, pattern.dates, strict=False)
+    )
+    still_open = Counter(
+        item.bucket if item.bucket in BUCKETS else "other" for _, item in pattern.action_items if item.is_open
+    )
+    counts = ", ".join(f"{still_open[b]} {b}" for b in (*BUCKETS, "other") if still_open[b])
+    items = f"open items: {counts}" if counts else "no open items"
+    return f"- **{md.text(pattern.name)}**: {incidents}; {items}"
+
+
+def _summary(patterns: Sequence[Pattern], today: date) -> str:
+    """One row per pattern, so the whole list is seen before any detail."""
+    quarter = quarter_key(today)
+    rows = []
+    for pattern in patterns:
+        this_quarter = sum(1 for day in pattern.dates if quarter_key(day) == quarter)
+        prevention = sum(
+            1 for _, item in pattern.action_items if item.is_open and item.bucket == "prevention"
+        )
+        rows.append(
+            (
+                md.text(pattern.name),
+                str(pattern.count),
+                str(this_quarter),
+                md.day(pattern.dates[-1]) if pattern.dates else "",
+                str(prevention),
+            )
+        )
+    return md.table(("Pattern", "Incidents", "This quarter", "Latest", "Open prevention items"), rows)
 
 
 def _quarter_chart(pattern: Pattern, today: date) -> str:
@@ -89,6 +140,7 @@ def _quarters(pattern: Pattern) -> str:
 
 
 def _items(pattern: Pattern) -> str:
+    """Per bucket: items raised, still open, and their titles."""
     if not pattern.action_items:
         return "No action items raised against it yet."
     rows = []
@@ -154,6 +206,7 @@ def metrics_page(
         _time_chart(times, "detect", "Time to detect"),
         _time_chart(times, "acknowledge", "Time to acknowledge"),
     ]
+    lines += _response_table(quarters)
     lines += _cost_table(quarters)
     lines += ["## Action items opened and closed", ""]
     if actions:
@@ -181,28 +234,61 @@ def metrics_page(
     return "\n".join(lines)
 
 
+# The per-incident charts show the latest incidents: a dot per incident of a long history is
+# a smear at chart width (and was most of the page's weight). The long view is the table of
+# medians per quarter; every incident's own times are in the archive table.
+RECENT_INCIDENTS = 50
+
+
 def _time_chart(times: Sequence[IncidentTimes], which: str, title: str) -> str:
     values = [t.time_to_detect if which == "detect" else t.time_to_acknowledge for t in times]
     heading = f"## {title}\n\n"
     if not any(v is not None for v in values):
         return heading + f"No incident records its {title.lower()} yet.\n"
-    trend = rolling_median(values)
+    trend = rolling_median(values)[-RECENT_INCIDENTS:]  # over the whole history, then cut
+    shown, values = times[-RECENT_INCIDENTS:], values[-RECENT_INCIDENTS:]
+    dots = "one incident" if len(shown) == len(times) else f"one of the latest {len(shown)} incidents"
     chart = point_chart(
         f"{title} per incident (minutes) and rolling median",
-        "Each dot is one incident; the line is the median of the last five.",
-        [t.date.isoformat() for t in times],
+        f"Each dot is {dots}; the line is the median of the last five.",
+        [t.date.isoformat() for t in shown],
         Series(f"{title.lower()}", [_minutes(v) for v in values], PRIMARY),
         Series("rolling median", [_minutes(v) for v in trend], SECONDARY),
         "minutes",
         f"time-to-{which}",
     )
+    archive = md.link("archive", paths.ARCHIVE, paths.METRICS)
+    return (
+        heading + chart + f"\nEvery incident's {title.lower()} is in the {archive} table; the medians per "
+        "quarter are below.\n"
+    )
+
+
+def _response_table(quarters: Sequence[PeriodResponse]) -> list[str]:
+    """Median and 90th percentile (nearest rank, as `mortem metrics`) per quarter."""
+    if not any(q.spreads["ttd"].median is not None or q.spreads["tta"].median is not None for q in quarters):
+        return []
+
+    def shown(value: float | None) -> str:
+        return md.duration(None if value is None else timedelta(minutes=value))
+
     rows = [
         (
-            md.day(t.date),
-            md.link(t.title or t.id, paths.postmortem_path(t.id), paths.METRICS),
-            md.duration(v),
-            md.duration(m),
+            md.text(q.period),
+            str(q.count),
+            shown(q.spreads["ttd"].median),
+            shown(q.spreads["ttd"].p90),
+            shown(q.spreads["tta"].median),
+            shown(q.spreads["tta"].p90),
         )
-        for t, v, m in zip(times, values, trend, strict=True)
+        for q in quarters
     ]
-    return heading + chart + "\n" + md.table(("Date", "Incident", title, "Rolling median"), rows)
+    headers = (
+        "Quarter",
+        "Incidents",
+        "Detect, median",
+        "Detect, 90th",
+        "Acknowledge, median",
+        "Acknowledge, 90th",
+    )
+    return ["## Response per quarter", "", md.table(headers, rows), ""]

@@ -81,27 +81,57 @@ def home(
     return "\n".join(lines)
 
 
+# The archive table shows the latest postmortems; older ones follow as one line each with
+# the same facts. A table row costs twice a line to build, and a decade of postmortems in
+# one table is more scrolling than comparing.
+ARCHIVE_TABLE_ROWS = 100
+
+
 def archive_table(docs: Sequence[Postmortem], here: str) -> str:
+    """The postmortems newest first, one row each. Only the title is a link: the pages of the
+    services and severities are linked from the top of the page and from every postmortem's
+    card, and a link per cell made every row cost twice as much to build."""
     if not docs:
         return "No postmortems here yet.\n"
-    rows = []
-    for doc in newest_first(docs):
-        times = doc.times
-        rows.append(
-            (
-                md.day(doc.date),
-                md.link(title_of(doc), paths.postmortem_path(doc.id), here),
-                md.link(doc.severity, paths.severity_path(doc.severity), here) if doc.severity else "",
-                ", ".join(md.link(s, paths.service_path(s), here) for s in doc.services),
-                md.duration(times.duration),
-                md.duration(times.time_to_detect),
-                md.duration(times.time_to_acknowledge),
-                md.text(doc.status or ""),
-            )
+    rows = [
+        (
+            md.day(doc.date),
+            md.link(title_of(doc), paths.postmortem_path(doc.id), here),
+            md.text(doc.severity or ""),
+            md.text(", ".join(doc.services)),
+            md.duration(doc.times.duration),
+            md.duration(doc.times.time_to_detect),
+            md.duration(doc.times.time_to_acknowledge),
+            md.text(doc.status or ""),
         )
+        for doc in newest_first(docs)
+    ]
     return md.table(
         ("Date", "Title", "Severity", "Services", "Duration", "Detect", "Acknowledge", "Status"), rows
     )
+
+
+def archive_lines(docs: Sequence[Postmortem], here: str) -> str:
+    """The archive table's facts as one line per postmortem: the archive's older
+    postmortems, and the pages of a service or a severity. Each postmortem is listed in the
+    archive and on the page of its severity and of each of its services: lines instead of
+    table rows halve what those lists cost to build."""
+    if not docs:
+        return "No postmortems here yet.\n"
+    lines = []
+    for doc in newest_first(docs):
+        times = doc.times
+        fields = [
+            f"{md.day(doc.date)} {md.link(title_of(doc), paths.postmortem_path(doc.id), here)}",
+            md.text(doc.severity or "") or "no severity",
+            md.text(", ".join(doc.services)) or "no services",
+            f"duration {md.duration(times.duration)}",
+            f"detect {md.duration(times.time_to_detect)}",
+            f"acknowledge {md.duration(times.time_to_acknowledge)}",
+            md.text(doc.status or "") or "no status",
+        ]
+        lines.append("- " + " · ".join(fields))
+    return "\n".join(lines) + "\n"
 
 
 def archive_index(docs: Sequence[Postmortem]) -> str:
@@ -123,7 +153,13 @@ def archive_index(docs: Sequence[Postmortem]) -> str:
             "By severity: " + " · ".join(md.link(s, paths.severity_path(s), here) for s in severities),
             "",
         ]
-    return "\n".join(lines) + "\n" + archive_table(docs, here)
+    ordered = newest_first(docs)
+    recent, earlier = ordered[:ARCHIVE_TABLE_ROWS], ordered[ARCHIVE_TABLE_ROWS:]
+    text = "\n".join(lines) + "\n" + archive_table(recent, here)
+    if earlier:
+        text += f"\n## Earlier postmortems\n\n{md.plural(len(earlier), 'more')}, newest first.\n\n"
+        text += archive_lines(earlier, here)
+    return text
 
 
 def filtered_index(kind: str, name: str, docs: Sequence[Postmortem], here: str) -> str:
@@ -131,7 +167,7 @@ def filtered_index(kind: str, name: str, docs: Sequence[Postmortem], here: str) 
     return (
         f"# {md.text(kind)}: {md.text(name)}\n\n"
         f"{md.plural(len(docs), 'postmortem')}, newest first; see also {back}.\n\n"
-        + archive_table(docs, here)
+        + archive_lines(docs, here)
     )
 
 
@@ -157,27 +193,31 @@ def follow_through(groups: Sequence[tuple[str, Sequence[ActionRow]]], overdue_co
             "",
             f"{md.plural(len(rows), 'open item')}, {late} overdue.",
             "",
-            _owner_table(rows, here),
+            _owner_items(rows, here),
         ]
     return "\n".join(lines) + "\n"
 
 
-def _owner_table(rows: Sequence[ActionRow], here: str) -> str:
-    cells = []
+def _owner_items(rows: Sequence[ActionRow], here: str) -> str:
+    """One line per item, most overdue first: lateness and due date, action, bucket, the
+    postmortem it came from (the context the sync reads before deciding) and its issue (the
+    link it acts on: re-own, close, drop). One line, not a table row: this page lists every
+    open item of the archive."""
+    lines = []
     for row in rows:
-        due = md.day(row.item.due)
+        due = f"due {row.item.due.isoformat()}" if row.item.due else "no due date"
         if row.overdue_days is not None:
-            due = f"**{due} (overdue by {md.plural(row.overdue_days, 'day')})**"
-        cells.append(
-            (
-                due,
-                md.text(row.item.title or ""),
-                md.text(row.item.bucket or ""),
-                md.link(row.postmortem_title or row.postmortem, paths.postmortem_path(row.postmortem), here),
-                md.external_link(row.item.link),
-            )
+            due = f"**overdue by {md.plural(row.overdue_days, 'day')}** ({due})"
+        fields = (
+            due,
+            md.text(row.item.title or "") or "untitled",
+            md.text(row.item.bucket or "") or "no bucket",
+            "from "
+            + md.link(row.postmortem_title or row.postmortem, paths.postmortem_path(row.postmortem), here),
+            md.external_link(row.item.link) if row.item.link else "no tracking link",
         )
-    return md.table(("Due", "Action", "Bucket", "Postmortem", "Tracking"), cells)
+        lines.append("- " + " · ".join(fields))
+    return "\n".join(lines) + "\n"
 
 
 def rules_index(rules: Sequence[Rule]) -> str:

@@ -48,7 +48,16 @@ def _chrome(page: Page) -> Page:
         return page
     # The archive tables have no headings to list, and need the width.
     parts = ("navigation", "toc") if page.path.startswith("archive/") else ("navigation",)
-    return Page(page.path, markup.hide(parts, page.text))
+    return Page(page.path, markup.hide(parts, page.text, searchable=_searchable(page.path)))
+
+
+def _searchable(path: str) -> bool:
+    """Search should land on the postmortem itself. The archive lists, follow-through, the
+    patterns and the metrics only repeat what the postmortem pages say (titles, root-cause
+    categories, owners, action items, times) or hold chart labels, so in the index they would
+    match nearly every query ahead of the page that answers it; and indexing them was a large
+    share of the build time of a big archive. They stay one click away in the navigation."""
+    return not (path.startswith("archive/") or path in (paths.FOLLOW_THROUGH, paths.METRICS, paths.PATTERNS))
 
 
 def _lists(docs: Sequence[Postmortem], today: date, notes: bool) -> Iterator[Page]:
@@ -67,10 +76,15 @@ def _lists(docs: Sequence[Postmortem], today: date, notes: bool) -> Iterator[Pag
     yield Page(paths.FOLLOW_THROUGH, site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
 
 
+# The three most similar incidents: the strongest signal of a recurrence, and a short list to
+# read (the first three of the five `mortem related ID` prints).
+RELATED_SHOWN = 3
+
+
 def _postmortems(docs: Sequence[Postmortem], config: Config, today: date) -> Iterator[Page]:
     by_id = {d.id: d for d in docs}
     for doc in docs:
-        links = related(doc, docs, config)
+        links = related(doc, docs, config, limit=RELATED_SHOWN)
         shown = [(by_id[link.other], link.reasons) for link in links if link.other in by_id]
         cost = response.cost_usd(doc, config)
         yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown, cost))

@@ -212,6 +212,7 @@ class Reader:
             parts.append(f"{path.name}\0{known}")
         if fresh != index and not self.changed:
             store.put("facts", "index", fresh)  # only this archive's files: the index never grows stale
+            store.prune("facts", 0)  # indexes written under other settings or versions
         return digest(parts)
 
     def archive(self, warn: Callable[[str], None] | None = None) -> Iterator[Postmortem]:

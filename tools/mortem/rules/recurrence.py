@@ -44,12 +44,9 @@ def link_recurrence(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     """
     if not doc.root_causes and doc.section("Root cause") is None:
         return  # nothing to compare, so no reason to load the archive
-    from mortem.analysis.patterns import recurrence_of
     from mortem.archive import facts
 
-    found = ctx.remembered(
-        "recurrence", facts(doc), lambda: recurrence_of(doc, ctx.archive, ctx.config), _is_recurrence
-    )
+    found = ctx.remembered("recurrence", facts(doc), lambda: _recurrence(doc, ctx), _is_recurrence)
     if found is None:
         return
     name, ids = found
@@ -64,6 +61,14 @@ def link_recurrence(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
 
 
 RULES = (link_recurrence,)
+
+
+def _recurrence(doc: Postmortem, ctx: Context) -> tuple[str, tuple[str, ...]] | None:
+    # Imported here: when the verdict comes from the cache (a commit that did not touch a
+    # root cause), the pre-commit check never loads the analysis modules.
+    from mortem.analysis.patterns import recurrence_of
+
+    return recurrence_of(doc, ctx.archive, ctx.config)
 
 
 def _is_recurrence(value: object) -> bool:

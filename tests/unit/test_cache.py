@@ -268,6 +268,13 @@ def test_off_by_environment_and_in_ci(archive: Path, monkeypatch: pytest.MonkeyP
     assert not (archive / cache.FOLDER).exists()
 
 
+def test_off_by_configuration(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with (archive / "mortem.toml").open("a") as config:
+        config.write("cache = false\n")
+    assert findings(archive) == uncached(monkeypatch, archive)
+    assert not (archive / cache.FOLDER).exists()
+
+
 def test_the_folder_ignores_itself(archive: Path) -> None:
     findings(archive)
     assert (archive / cache.FOLDER / ".gitignore").read_text().strip().endswith("*")

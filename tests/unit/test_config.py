@@ -44,6 +44,7 @@ def test_mortem_toml_wins_over_pyproject_without_a_table(tmp_path: Path) -> None
         ('link_pattern = "(unclosed"\n', "link_pattern is not a valid regular expression"),
         ('severity = { PM022 = "fatal" }\n', 'severity.PM022 must be "error" or "warning"'),
         ("word_limit = \n", "not valid TOML"),
+        ('cache = "no"\n', "cache must be true or false"),
     ],
 )
 def test_bad_configuration_is_a_clear_error(tmp_path: Path, text: str, words: str) -> None:

@@ -92,7 +92,7 @@ def enabled(config: Config) -> bool:
         return False
     if os.environ.get("CI") and not os.environ.get("MORTEM_CACHE"):
         return False
-    return bool(getattr(config, "cache", True))  # `cache = false` in the configuration
+    return config.cache  # `cache = false` in the configuration
 
 
 def content_hash(data: bytes) -> str:

@@ -42,6 +42,7 @@ class Config:
     max_file_bytes: int = 262_144  # a one-page postmortem is about 10 KB
     max_yaml_depth: int = 32
     max_yaml_nodes: int = 20_000
+    cache: bool = True  # .mortem-cache/ at the archive root; false for a checkout that must not write
     source: Path | None = None
 
     @property
@@ -172,6 +173,10 @@ def _coerce(where: str, key: str, value: Any) -> Any:
         return {str(name): _cost(where, f"service_cost_per_minute.{name}", v) for name, v in value.items()}
     if key in ("tracker", "tracker_repo", "tracker_url", "postmortem_url"):
         return _coerce_tracker(where, key, value)
+    if key == "cache":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: cache must be true or false")
+        return value
     raise AssertionError(key)  # every known key is handled above
 
 

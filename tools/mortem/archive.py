@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar, cast, overload
 
 from mortem.config import Config
 from mortem.errors import UsageError
-from mortem.loader import LoadFailure, Source, parse, read_source
+from mortem.loader import LoadFailure, Source, decode, parse, read_bytes
 from mortem.model import Postmortem
 
 if TYPE_CHECKING:
@@ -133,35 +131,32 @@ class Reader:
         """(display path, the file's source or why it cannot be read, the hash of its bytes
         or "" when there is no cache to key)."""
         shown = shown or display(path, self.config)
-        source = read_source(path, self.config, shown)
-        digest = ""
-        if isinstance(source, Source) and self.store is not None:
-            digest = _hash(source)
-            if self.hashes.setdefault(path, digest) != digest:
-                self.changed = True  # edited mid-run: results keyed by the first read are not stored
-        return shown, source, digest
+        data = read_bytes(path, self.config, shown)
+        if isinstance(data, LoadFailure):
+            return shown, data, ""
+        digest = self._remember_hash(path, data)
+        source = decode(data, path, shown)
+        return shown, source, digest if isinstance(source, Source) else ""
+
+    def _remember_hash(self, path: Path, data: bytes) -> str:
+        if self.store is None:
+            return ""  # nothing is keyed without a cache
+        from mortem.cache import content_hash
+
+        digest = content_hash(data)
+        if self.hashes.setdefault(path, digest) != digest:
+            self.changed = True  # edited mid-run: results keyed by the first read are not stored
+        return digest
 
     def content_hash(self, path: Path) -> str | None:
-        """The hash of the file's bytes (read now unless this run has), None if unreadable."""
-        if path not in self.hashes and self.store is not None:
-            data = self._plain_bytes(path)
-            if data is None:
-                self.read(path, path.name)  # the name stands in for the display path: no message is shown
-            else:
-                self.hashes[path] = _hash_bytes(data)
+        """The hash of the file's bytes (read now unless this run has), None if unreadable.
+        Only the bytes: hashing the archive is most of a pre-commit check's work at 1,000
+        postmortems, and decoding them would add nothing to the key."""
+        if path not in self.hashes:
+            data = read_bytes(path, self.config, path.name)  # no message of it is shown
+            if not isinstance(data, LoadFailure):
+                self._remember_hash(path, data)
         return self.hashes.get(path)
-
-    def _plain_bytes(self, path: Path) -> bytes | None:
-        """A regular file's bytes, or None for anything read_source must judge (a symlink, a
-        file over the size limit): hashing the archive is most of a pre-commit check's work
-        at 1,000 postmortems, and it needs the bytes, not the decoded text."""
-        try:
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > self.config.max_file_bytes:
-                return None
-            return path.read_bytes()
-        except OSError:
-            return None
 
     def archive_paths(self) -> list[Path]:
         """archive_files of the archive folder, listed once per run."""
@@ -300,16 +295,6 @@ def facts(doc: Postmortem) -> str:
 
     section = doc.section("Root cause")
     return digest((doc.id, repr(doc.front), section.prose if section is not None else "\0none"))
-
-
-def _hash(source: Source) -> str:
-    return _hash_bytes(source.data)
-
-
-def _hash_bytes(data: bytes) -> str:
-    from mortem.cache import content_hash
-
-    return content_hash(data)
 
 
 # A parse result in the cache: what `parse` derives from the text, without the path, display

@@ -119,9 +119,17 @@ def parse(path: Path, shown: str, source: Source, config: Config) -> Postmortem 
 
 def read_source(path: Path, config: Config, shown: str) -> Source | LoadFailure:
     """The file's bytes and text, or the reason it is not a readable text file (PM001)."""
+    data = read_bytes(path, config, shown)
+    return data if isinstance(data, LoadFailure) else decode(data, path, shown)
 
-    def fail(message: str, line: int = 1, column: int = 1) -> LoadFailure:
-        return LoadFailure(path, shown, UNREADABLE, Issue(line, column, message))
+
+def read_bytes(path: Path, config: Config, shown: str) -> bytes | LoadFailure:
+    """The file's bytes, or why mortem does not read them: a symlink out of the repository,
+    not a regular file, over `max_file_bytes`, or unreadable. The one gate every read of a
+    postmortem goes through (hashing the archive for the cache included)."""
+
+    def fail(message: str) -> LoadFailure:
+        return LoadFailure(path, shown, UNREADABLE, Issue(1, 1, message))
 
     try:
         if path.is_symlink() and not _inside(path.resolve(), config.root.resolve()):
@@ -141,9 +149,17 @@ def read_source(path: Path, config: Config, shown: str) -> Source | LoadFailure:
                 f"file is {size:,} bytes, over the {config.max_file_bytes:,}-byte limit "
                 "(max_file_bytes); a one-page postmortem is a few kilobytes"
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return fail(f"cannot read the file: {exc.strerror or exc}")
+
+
+def decode(data: bytes, path: Path, shown: str) -> Source | LoadFailure:
+    """The text of a postmortem's bytes, or why they are not UTF-8 text."""
+
+    def fail(message: str, line: int = 1, column: int = 1) -> LoadFailure:
+        return LoadFailure(path, shown, UNREADABLE, Issue(line, column, message))
+
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return fail("file is UTF-16; save it as UTF-8")
     if b"\x00" in data:

@@ -11,18 +11,20 @@ import inspect
 import os
 import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from mortem import cache
+from mortem.analysis.actions import OwnerLoad
 from mortem.analysis.patterns import find_patterns
 from mortem.archive import Reader, load_archive
 from mortem.checker import CONTEXT_RULES, check_paths
 from mortem.config import load_config
 from mortem.findings import Finding
+from mortem.model import Postmortem
 from mortem.rules import ALL_RULES
 from mortem.site import pages, read_archive
 
@@ -170,6 +172,26 @@ def test_patterns_are_reused_across_edits_outside_their_facts_and_follow_the_res
     assert any("2026-10-07-unlinked-recurrence" in p.postmortems for p in after)
 
 
+@pytest.mark.parametrize("cache_on", [True, False], ids=["cache", "no-cache"])
+def test_the_owner_load_is_counted_once_per_run(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, cache_on: bool
+) -> None:
+    """PM039 runs for every file; counting the archive for each made a full check quadratic."""
+    if not cache_on:
+        monkeypatch.setenv("MORTEM_NO_CACHE", "1")
+    counted: list[int] = []
+    original = OwnerLoad.__init__
+
+    def init(self: OwnerLoad, docs: Iterable[Postmortem]) -> None:
+        counted.append(1)
+        original(self, docs)
+
+    monkeypatch.setattr(OwnerLoad, "__init__", init)
+    result = findings(archive)
+    assert len({f.path for f in result}) > 10  # many files checked, PM039 ran for each
+    assert counted == [1]
+
+
 def test_archive_judgements_follow_an_edit_of_their_facts(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -287,7 +309,7 @@ def test_rules_reading_beyond_their_file_are_keyed_by_the_archive(rule: object) 
     source = inspect.getsource(rule.check)  # type: ignore[attr-defined]
     reads_context = any(
         name in source
-        for name in ("ctx.archive", "ctx.today", "ctx.documents", "archive_ids", "ctx.shared", "ctx.remembered")
+        for name in ("ctx.archive", "ctx.today", "ctx.documents", "archive_ids", "ctx.remembered")
     )
     if reads_context:
         assert rule.code in CONTEXT_RULES  # type: ignore[attr-defined]

@@ -176,9 +176,13 @@ def _check_wider(
     cached = store.get("archive", key)
     if _findings(cached):
         return cached
+    view = context.documents
+    facts = None  # the archive's facts and ids (PM012 reads them), for each file's own entry
+    if isinstance(view, ArchiveView):
+        facts = digest((view.fingerprint(), *sorted(context.archive_ids)))
     found: list[Finding] = []
     for path, shown, content in postmortems:
-        found.extend(_wider_of_file(path, shown, content, rules, reader, store, context))
+        found.extend(_wider_of_file(path, shown, content, facts, rules, reader, store, context))
     if not reader.changed:  # a file edited during the run: its results are not the key's
         store.put("archive", key, found)
         store.prune("archive", 16)
@@ -189,22 +193,20 @@ def _wider_of_file(
     path: Path,
     shown: str,
     content: str,
+    facts: str | None,
     rules: Sequence[tuple[Rule, Severity]],
     reader: Reader,
     store: Store,
     context: Context,
 ) -> list[Finding]:
-    """One file's CONTEXT_RULES findings, cached under its bytes and the archive's facts
-    (ArchiveView.fingerprint): an edit to one postmortem's body leaves every other file's
-    entry valid, so a full check after a one-file edit reads no other postmortem."""
+    """One file's CONTEXT_RULES findings, cached under its bytes and the archive's `facts`
+    (ArchiveView.fingerprint, with the ids): an edit to one postmortem's body leaves every
+    other file's entry valid, so a full check after a one-file edit reads no other postmortem."""
     from mortem.cache import digest
 
-    view = context.documents
     key = None
-    if isinstance(view, ArchiveView):
-        ids = context.archive_ids  # PM012 reads them; one digest of them per run, not per file
-        archive = context.shared("archive-key", lambda: digest((view.fingerprint(), *sorted(ids))))
-        key = digest(("wider", context.today.isoformat(), archive, shown, content))
+    if facts is not None:
+        key = digest(("wider", context.today.isoformat(), facts, shown, content))
         cached = store.get("checked", key)
         if _findings(cached):
             return cached
@@ -221,12 +223,6 @@ def _findings(value: object) -> TypeGuard[list[Finding]]:
 
 def _entry(value: object) -> tuple[bool, list[Finding]] | None:
     """A `checked` entry as written by _check_cached, or None."""
-    if (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[0], bool)
-        and isinstance(value[1], list)
-        and all(isinstance(f, Finding) for f in value[1])
-    ):
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bool) and _findings(value[1]):
         return value[0], value[1]
     return None

@@ -27,7 +27,7 @@ class Context:
     archive_ids: frozenset[str] = frozenset()
     today: date = field(default_factory=date.today)
     documents: Sequence[Postmortem] | None = None  # the archive, when the caller has it
-    _shared: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _remembered: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def archive(self) -> Sequence[Postmortem]:
@@ -42,19 +42,14 @@ class Context:
     def remembered(
         self, name: str, extra: str, compute: Callable[[], T], valid: Callable[[object], bool]
     ) -> T:
-        """compute(), a judgement over the whole archive, from the cache when the archive's
-        facts are those it was computed on (ArchiveView.remember); else computed now."""
-        remember = getattr(self.documents, "remember", None)
-        if remember is None:
-            return compute()
-        return cast(T, remember(name, extra, compute, valid))
-
-    def shared(self, name: str, compute: Callable[[], T]) -> T:
-        """A value derived from the archive, computed once per run: a rule runs for every
-        file checked, and a summary of the whole archive must not be rebuilt for each."""
-        if name not in self._shared:
-            self._shared[name] = compute()
-        return cast(T, self._shared[name])
+        """compute(), a judgement over the whole archive (`extra`: what else it depends on),
+        made once per run (a rule runs for every file checked) and, across runs, kept in the
+        cache while the archive's facts stand (ArchiveView.remember)."""
+        key = f"{name}\0{extra}"
+        if key not in self._remembered:
+            remember = getattr(self.documents, "remember", None)
+            self._remembered[key] = compute() if remember is None else remember(name, extra, compute, valid)
+        return cast(T, self._remembered[key])
 
 
 Check = Callable[[Postmortem, Context], Iterable[Issue]]

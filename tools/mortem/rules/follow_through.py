@@ -105,7 +105,9 @@ def owner_load(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     if not mine:
         return  # nothing to weigh, so no reason to load the archive
     limit = ctx.config.max_open_per_owner
-    load = ctx.shared("owner-load", lambda: _archive_load(ctx)).with_postmortem(doc)
+    load = ctx.remembered(
+        "owner-load", "", lambda: OwnerLoad(ctx.archive), lambda value: isinstance(value, OwnerLoad)
+    ).with_postmortem(doc)
     warned: set[str] = set()
     for item in mine:
         key = owner_key(item.owner or "")
@@ -117,12 +119,6 @@ def owner_load(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
             f"{item.owner} owns {load[key]} open action items across the archive (more than {limit}); "
             "re-own or de-prioritise out loud at the weekly sync",
         )
-
-
-def _archive_load(ctx: Context) -> OwnerLoad:
-    return ctx.remembered(
-        "owner-load", "", lambda: OwnerLoad(ctx.archive), lambda value: isinstance(value, OwnerLoad)
-    )
 
 
 @rule("PM090", "link-placeholder", Severity.WARNING, "follow-through")

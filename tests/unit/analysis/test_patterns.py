@@ -124,3 +124,15 @@ def test_recurring_since_keeps_whole_history() -> None:
 def test_empty_archive_has_no_patterns(tmp_path: Path) -> None:
     config = Config(root=tmp_path)
     assert find_patterns([], config) == []
+
+
+def test_open_items_are_counted_per_bucket_with_strays_as_other() -> None:
+    def item(bucket: str | None, status: str) -> tuple[str, ActionItem]:
+        return "a", ActionItem(0, "x", bucket, "Sam", None, None, status, None, None)
+
+    pattern = Pattern("p", ("a", "b"), (datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)),
+                      {"2026-Q1": 2}, (item("prevention", "open"), item("prevention", "done"),
+                                       item("detection", "open"), item("prevnetion", "open"),
+                                       item(None, "open")))
+    assert pattern.open_by_bucket == {"prevention": 1, "detection": 1, "other": 2}
+    assert pattern.open_action_items == sum(pattern.open_by_bucket.values())

@@ -15,6 +15,8 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from dataclasses import dataclass, field, replace
 
+from mortem.analysis.actions import BUCKETS
+from mortem.analysis.periods import quarter_key
 from mortem.analysis.similarity import (
     KIND_PREFIX,
     Corpus,
@@ -74,6 +76,16 @@ class Pattern:
     @property
     def open_action_items(self) -> int:
         return sum(1 for _, item in self.action_items if item.is_open)
+
+    @property
+    def open_by_bucket(self) -> Counter[str]:
+        """Open action items per bucket; a missing or misspelt one (the schema rule's
+        finding) counts as "other", so no item goes uncounted."""
+        return Counter(
+            item.bucket if item.bucket in BUCKETS else "other"
+            for _, item in self.action_items
+            if item.is_open
+        )
 
 
 @dataclass(frozen=True)
@@ -516,7 +528,7 @@ def _pattern(analysis: _Analysis, group: list[int]) -> Pattern:
     members = sorted({analysis.causes[c].doc for c in group}, key=lambda d: _sort_key(analysis.docs[d]))
     docs = [analysis.docs[d] for d in members]
     dates = tuple(_day(d) or datetime.date.min for d in docs)
-    quarters = Counter(f"{day.year}-Q{(day.month - 1) // 3 + 1}" for day in dates)
+    quarters = Counter(quarter_key(day) for day in dates)
     for d in members:
         _read_titles(analysis, d)
     return Pattern(

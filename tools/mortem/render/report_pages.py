@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from mortem.analysis.actions import BUCKETS
 from mortem.analysis.metrics import (
     IncidentTimes,
     MonthActions,
@@ -24,21 +24,18 @@ from mortem.render.postmortem_page import number, title_of
 if TYPE_CHECKING:
     from mortem.analysis.patterns import Pattern
 
-BUCKETS = ("prevention", "detection", "mitigation")
-
 
 def pattern_headline(pattern: Pattern, today: date) -> str:
     """The way a team says it: "manual-deploy-ordering: 2 incidents this quarter, 2 open
     prevention items"."""
-    quarter = quarter_key(today)
-    this_quarter = sum(1 for day in pattern.dates if quarter_key(day) == quarter)
+    this_quarter = pattern.by_quarter.get(quarter_key(today), 0)
     if this_quarter == pattern.count:
         incidents = md.plural(this_quarter, "incident") + " this quarter"
     elif this_quarter == 0:
         incidents = md.plural(pattern.count, "incident") + ", none this quarter"
     else:
         incidents = f"{md.plural(this_quarter, 'incident')} this quarter ({pattern.count} in all)"
-    prevention = sum(1 for _, item in pattern.action_items if item.is_open and item.bucket == "prevention")
+    prevention = pattern.open_by_bucket["prevention"]
     items = md.plural(prevention, "open prevention item") if prevention else "no open prevention items"
     return f"{pattern.name}: {incidents}, {items}"
 
@@ -93,9 +90,7 @@ def _tail_line(pattern: Pattern) -> str:
         md.link(md.day(day), paths.postmortem_path(pm_id), here)
         for pm_id, day in zip(pattern.postmortems, pattern.dates, strict=False)
     )
-    still_open = Counter(
-        item.bucket if item.bucket in BUCKETS else "other" for _, item in pattern.action_items if item.is_open
-    )
+    still_open = pattern.open_by_bucket
     counts = ", ".join(f"{still_open[b]} {b}" for b in (*BUCKETS, "other") if still_open[b])
     items = f"open items: {counts}" if counts else "no open items"
     return f"- **{md.text(pattern.name)}**: {incidents}; {items}"
@@ -104,21 +99,16 @@ def _tail_line(pattern: Pattern) -> str:
 def _summary(patterns: Sequence[Pattern], today: date) -> str:
     """One row per pattern, so the whole list is seen before any detail."""
     quarter = quarter_key(today)
-    rows = []
-    for pattern in patterns:
-        this_quarter = sum(1 for day in pattern.dates if quarter_key(day) == quarter)
-        prevention = sum(
-            1 for _, item in pattern.action_items if item.is_open and item.bucket == "prevention"
+    rows = [
+        (
+            md.text(pattern.name),
+            str(pattern.count),
+            str(pattern.by_quarter.get(quarter, 0)),
+            md.day(pattern.dates[-1]) if pattern.dates else "",
+            str(pattern.open_by_bucket["prevention"]),
         )
-        rows.append(
-            (
-                md.text(pattern.name),
-                str(pattern.count),
-                str(this_quarter),
-                md.day(pattern.dates[-1]) if pattern.dates else "",
-                str(prevention),
-            )
-        )
+        for pattern in patterns
+    ]
     return md.table(("Pattern", "Incidents", "This quarter", "Latest", "Open prevention items"), rows)
 
 

@@ -27,6 +27,8 @@ def test_quick_benchmark_prints_the_table() -> None:
     assert "| case | size | mortem median s | reference median s | ratio | target | met? | peak MB |" in table
     for case in (
         "check one file (pre-commit)",
+        "check one file, root cause edited",
+        "check one file, no cache",
         "check all files, unchanged",
         "check all files, one edited",
         "check all files, no cache",
@@ -36,4 +38,7 @@ def test_quick_benchmark_prints_the_table() -> None:
     ):
         assert f"| {case} | " in table, case
     assert "| 100 |" in table and "| 1 |" in table
+    # Every row with a target is judged from this run's figures.
+    judged = [line for line in table.splitlines() if "≤ 0.5× reference" in line]
+    assert judged and all(line.rstrip().split("|")[-3].strip() in ("yes", "**no**") for line in judged)
     assert not (REPO / "benchmarks" / ".mortem-cache").exists()

@@ -144,3 +144,15 @@ def test_check_warnings_count_under_strict(tmp_path: Path) -> None:
     assert f"postmortems/{CHECKOUT}.md:" in strict.stderr and "PM034" in strict.stderr
     lenient = build(repo / "mkdocs.yml", tmp_path / "lenient", strict=False)
     assert lenient.returncode == 0, lenient.stderr
+
+
+def test_the_search_index_holds_postmortems_not_lists(sample_site: Path) -> None:
+    """Material's own index, as built: every postmortem and rule page is in it; the lists and
+    reports (which only repeat postmortems, and outranked them) are not."""
+    docs = json.loads((sample_site / "search" / "search_index.json").read_text())["docs"]
+    pages = {d["location"].split("#")[0] for d in docs}
+    assert f"{CHECKOUT}/" in pages
+    assert any(p.startswith("rules/") for p in pages)
+    for left_out in ("archive/", "patterns/", "metrics/", "follow-through/"):
+        assert not [p for p in pages if p.startswith(left_out)], left_out
+    assert "breaker" in " ".join(d["text"] for d in docs if d["location"].startswith("2025-06-20-"))

@@ -462,7 +462,7 @@ def _components(analysis: _Analysis) -> list[list[int]]:
     `related` link their text supports) start as one group; groups then merge by average
     linkage over root-cause text similarity."""
     causes = analysis.causes
-    factor = [DETECTION_DISCOUNT if weak else 1.0 for weak in _secondary(analysis)]
+    factor = [DETECTION_DISCOUNT if _is_detection(c) else 1.0 for c in causes]  # as in _discounted
     proposals = [
         (i, j)
         for i, j, score in analysis.corpus.pairs(EDGE_MIN)
@@ -509,18 +509,14 @@ class _UnionFind:
 def _discounted(analysis: _Analysis) -> list[Vector]:
     """Detection causes' vectors scaled so any cosine with them counts DETECTION_DISCOUNT."""
     return [
-        {t: w * DETECTION_DISCOUNT for t, w in v.items()} if weak else v
-        for weak, v in zip(_secondary(analysis), analysis.corpus.vectors, strict=True)
+        {t: w * DETECTION_DISCOUNT for t, w in v.items()} if _is_detection(c) else v
+        for c, v in zip(analysis.causes, analysis.corpus.vectors, strict=True)
     ]
 
 
-def _secondary(analysis: _Analysis) -> list[bool]:
-    """Per cause: is it a detection cause? Detection causes share generic monitoring words
-    (alert, page, error rate), so their text similarity is weaker evidence of a shared cause."""
-    return [_is_detection(c) for c in analysis.causes]
-
-
 def _is_detection(cause: _Cause) -> bool:
+    """Detection causes share generic monitoring words (alert, page, error rate), so their
+    text similarity is weaker evidence of a shared cause: it counts DETECTION_DISCOUNT."""
     return cause.root is not None and cause.root.kind == "detection"
 
 

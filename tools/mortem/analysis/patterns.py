@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from bisect import bisect_left
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from dataclasses import dataclass, field, replace
@@ -95,6 +96,18 @@ class _Cause:
     key: str  # normalised category, "" when there is none
 
 
+@dataclass(frozen=True)
+class _Members:
+    """One pattern as PM060 asks of it for every file checked: its postmortems' sort keys
+    (in the pattern's order) and how many of its causes carry each category. Asking the
+    pattern itself each time made a check of thousands of postmortems quadratic."""
+
+    keys: list[tuple[datetime.date, str]]  # sorted, for bisect
+    ids: list[str]  # the postmortem of each key
+    causes: frozenset[int]
+    categories: Counter[str]
+
+
 @dataclass
 class _Analysis:
     docs: Sequence[Postmortem]
@@ -107,6 +120,7 @@ class _Analysis:
     linked_from: dict[str, set[str]]  # postmortem id -> ids whose `related` names it
     patterns: list[tuple[Pattern, list[int]]] | None = None
     in_patterns: dict[int, list[int]] | None = None  # cause -> the patterns holding it, in rank order
+    members: dict[int, _Members] = field(default_factory=dict)  # pattern position -> its index
     item_causes: dict[int, list[int]] = field(default_factory=dict)  # doc -> each item's cause
     titles_read: set[int] = field(default_factory=set)  # docs whose item titles `words` has seen
 
@@ -181,17 +195,30 @@ def recurrence_of(
     analysis = _analyse(pool, config)
     mine = _sort_key(doc)
     linked = _linked_ids(doc, analysis)
-    own = set(analysis.by_doc.get(doc.id, []))
+    own = analysis.by_doc.get(doc.id, [])
     grouped = _grouped(analysis)
     for position in _patterns_of(analysis, own):
-        pattern, group = grouped[position]
-        earlier = [pid for pid in pattern.postmortems if pid != doc.id and _doc_key(analysis, pid) < mine]
+        pattern = grouped[position][0]
+        members = _members(analysis, position)
+        earlier = [pid for pid in members.ids[: bisect_left(members.keys, mine)] if pid != doc.id]
         # a shared category counts only between the causes that make this pattern
-        keys = {analysis.causes[c].key for c in group if c in own} - {""}
-        theirs = {analysis.causes[c].key for c in group if c not in own}
-        if earlier and not linked & set(earlier) and not keys & theirs:
+        mine_here = Counter(analysis.causes[c].key for c in own if c in members.causes)
+        shares = any(members.categories[k] > n for k, n in mine_here.items() if k)
+        if earlier and not linked & set(earlier) and not shares:
             return pattern.name, tuple(earlier)
     return None
+
+
+def _members(analysis: _Analysis, position: int) -> _Members:
+    found = analysis.members.get(position)
+    if found is None:
+        pattern, group = _grouped(analysis)[position]
+        ordered = sorted((_doc_key(analysis, pid), pid) for pid in pattern.postmortems)
+        categories = Counter(analysis.causes[c].key for c in group)
+        keys, ids = [key for key, _ in ordered], [pid for _, pid in ordered]
+        found = _Members(keys, ids, frozenset(group), categories)
+        analysis.members[position] = found
+    return found
 
 
 def _with(doc: Postmortem, docs: Sequence[Postmortem]) -> Sequence[Postmortem]:

@@ -107,7 +107,7 @@ def owner_load(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     limit = ctx.config.max_open_per_owner
     load = ctx.remembered(
         "owner-load", "", lambda: OwnerLoad(ctx.archive), lambda value: isinstance(value, OwnerLoad)
-    ).with_postmortem(doc)
+    ).of_owners_in(doc)
     warned: set[str] = set()
     for item in mine:
         key = owner_key(item.owner or "")

@@ -11,16 +11,19 @@ import inspect
 import os
 import pickle
 import shutil
+import sys
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from mortem import archive as archive_module
 from mortem import cache
 from mortem.analysis.actions import OwnerLoad
 from mortem.analysis.patterns import find_patterns
-from mortem.archive import Reader, load_archive
+from mortem.archive import RACY_NS, Reader, load_archive
 from mortem.checker import CONTEXT_RULES, check_paths
 from mortem.config import load_config
 from mortem.findings import Finding
@@ -170,6 +173,94 @@ def test_patterns_are_reused_across_edits_outside_their_facts_and_follow_the_res
     after = find_patterns(load_archive(config), config)
     assert after == fresh()
     assert any("2026-10-07-unlinked-recurrence" in p.postmortems for p in after)
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every file a Reader reads from disk, from now on."""
+    read: list[Path] = []
+    original = Reader.read
+
+    def record(self: Reader, path: Path, shown: str | None = None) -> object:
+        read.append(path)
+        return original(self, path, shown)
+
+    monkeypatch.setattr(Reader, "read", record)
+    return read
+
+
+def test_commits_to_different_postmortems_each_reuse_the_archive_judgements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A developer edits one postmortem, commits, then another. Each commit's check must find
+    the second file's PM060 verdict still cached: the first commit's check once pruned every
+    entry it did not use, so the next file made it judge the archive again."""
+    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    files = synthetic.generate(tmp_path, 150)  # more judgements than the cache once kept
+    (tmp_path / ".git").mkdir()
+    findings(tmp_path)
+    read = _reads(monkeypatch)
+    for path in files[10:14]:
+        _edit(path, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
+        read.clear()
+        result = findings(tmp_path, path)
+        assert read == [path], "only the committed file is read"
+        assert result == uncached(monkeypatch, tmp_path, path)
+
+
+def test_unchanged_files_are_not_read_to_key_the_cache(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-commit case: files whose size, times and inode are as a previous run saved
+    them are not read again. An edit that keeps the size and mtime still changes the ctime,
+    so it is read."""
+    folder = archive / "postmortems"
+    findings(archive)
+    later = time.time_ns() + 10 * RACY_NS
+    monkeypatch.setattr(time, "time_ns", lambda: later)  # stamps are saved long after the edits
+    findings(archive)  # saves stamps the next run trusts
+    read: list[Path] = []
+    original = archive_module.read_bytes
+
+    def record(path: Path, config: object, shown: str) -> object:
+        read.append(path)
+        return original(path, config, shown)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archive_module, "read_bytes", record)
+    one = folder / "2026-10-07-blame-wording.md"
+    result = findings(archive, one)
+    assert read == [one]
+    assert result == uncached(monkeypatch, archive, one)
+    read.clear()
+    other = folder / "2026-10-07-checkout-deploy-before-migration.md"
+    info = other.stat()
+    text = other.read_text()
+    edited = text.replace("owner: Priya Raman", "owner: the team", 1)
+    edited = edited.replace("## Summary\n", "## Summary\n" + " " * (len(text) - len(edited)), 1)
+    other.write_text(edited)
+    os.utime(other, ns=(info.st_atime_ns, info.st_mtime_ns))
+    result = findings(archive, one)
+    assert other in read  # its facts changed, so the archive is judged again
+    assert result == uncached(monkeypatch, archive, one)
+    read.clear()
+    assert findings(archive, one) == result
+    assert read == [one]  # and judged once
+    assert result == uncached(monkeypatch, archive, one)
+
+
+def test_stamps_saved_within_the_racy_window_are_not_trusted(archive: Path) -> None:
+    """A file changed just before the stamps were saved could change again in the same
+    timestamp tick without a new stamp, so it is read."""
+    findings(archive)
+    config = load_config(start=archive)
+    reader = Reader(config)
+    reader.archive_hashes()
+    written, stamps = reader._saved_stamps()
+    recent = [name for name, entry in stamps.items() if not archive_module._trusted(entry, written)]
+    assert recent, "files written a moment ago are within the window"
 
 
 @pytest.mark.parametrize("cache_on", [True, False], ids=["cache", "no-cache"])

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
+import stat
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast, overload
+from typing import TYPE_CHECKING, TypeGuard, TypeVar, cast, overload
 
 from mortem.config import Config
 from mortem.errors import UsageError
@@ -108,6 +111,12 @@ def bulk() -> Iterator[None]:
 
 
 Loaded = Postmortem | LoadFailure
+# What identifies a file's bytes without reading them, as git's index does: size, mtime,
+# ctime (which no tool can set back) and inode.
+Stamp = tuple[int, int, int, int]
+# A file changed within this long before its stamp was saved may have been changed again in
+# the same timestamp tick (coarse on some filesystems) without a new stamp: it is read again.
+RACY_NS = 2_000_000_000
 
 
 class Reader:
@@ -126,19 +135,22 @@ class Reader:
         self.hashes: dict[Path, str] = {}  # content hash of each file, as first read
         self.changed = False  # a file's bytes changed while this run read it twice
         self._archive_paths: list[Path] | None = None
+        self._stamps: dict[str, tuple[Stamp, str]] = {}  # file name -> (its stamp, hash), this run
+        self._archive_hashes: list[tuple[Path, str | None]] | None = None
 
     def read(self, path: Path, shown: str | None = None) -> tuple[str, Source | LoadFailure, str]:
         """(display path, the file's source or why it cannot be read, the hash of its bytes
         or "" when there is no cache to key)."""
         shown = shown or display(path, self.config)
+        stamp = self._stamp(path)  # before reading: an edit after it leaves a stamp that differs
         data = read_bytes(path, self.config, shown)
         if isinstance(data, LoadFailure):
             return shown, data, ""
-        digest = self._remember_hash(path, data)
+        digest = self._remember_hash(path, data, stamp)
         source = decode(data, path, shown)
         return shown, source, digest if isinstance(source, Source) else ""
 
-    def _remember_hash(self, path: Path, data: bytes) -> str:
+    def _remember_hash(self, path: Path, data: bytes, stamp: Stamp | None) -> str:
         if self.store is None:
             return ""  # nothing is keyed without a cache
         from mortem.cache import content_hash
@@ -146,16 +158,67 @@ class Reader:
         digest = content_hash(data)
         if self.hashes.setdefault(path, digest) != digest:
             self.changed = True  # edited mid-run: results keyed by the first read are not stored
+        if stamp is not None:
+            self._stamps[path.name] = (stamp, digest)
         return digest
+
+    def _stamp(self, path: Path) -> Stamp | None:
+        """The file's stamp, or None when only reading it can tell (no cache, a symlink, not a
+        regular file, over the size limit: read_bytes decides those)."""
+        if self.store is None:
+            return None
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_size > self.config.max_file_bytes:
+            return None
+        return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+    def archive_hashes(self) -> list[tuple[Path, str | None]]:
+        """Each archive file with the hash of its bytes (None if unreadable). A file whose
+        stamp is as the last run saved it is not read: at 10,000 postmortems, reading and
+        hashing every file was most of a pre-commit check."""
+        if self._archive_hashes is not None:
+            return self._archive_hashes
+        written, saved = self._saved_stamps()
+        found = []
+        for path in self.archive_paths():
+            name = path.name
+            known = saved.get(name)
+            if path not in self.hashes and _trusted(known, written) and known[0] == self._stamp(path):
+                self.hashes[path] = known[1]
+                self._stamps[name] = known
+            found.append((path, self.content_hash(path)))
+        self._save_stamps(written, saved)
+        self._archive_hashes = found
+        return found
+
+    def _saved_stamps(self) -> tuple[int, dict[str, object]]:
+        """(when the last run saved its stamps, each file's (stamp, hash)); entries are
+        checked as they are used (_trusted)."""
+        found = self.store.get("facts", "stamps") if self.store is not None else None
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int):
+            written, stamps = found
+            if isinstance(stamps, dict):
+                return written, stamps
+        return 0, {}
+
+    def _save_stamps(self, written: int, saved: dict[str, object]) -> None:
+        names = {path.name for path in self.archive_paths()}
+        current = {name: entry for name, entry in self._stamps.items() if name in names}
+        untrusted = any(not _trusted(entry, written) for entry in current.values())
+        if self.store is not None and (current != saved or untrusted) and not self.changed:
+            self.store.put("facts", "stamps", (time.time_ns(), current))
 
     def content_hash(self, path: Path) -> str | None:
         """The hash of the file's bytes (read now unless this run has), None if unreadable.
-        Only the bytes: hashing the archive is most of a pre-commit check's work at 1,000
-        postmortems, and decoding them would add nothing to the key."""
+        Only the bytes: decoding them would add nothing to the key."""
         if path not in self.hashes:
+            stamp = self._stamp(path)
             data = read_bytes(path, self.config, path.name)  # no message of it is shown
             if not isinstance(data, LoadFailure):
-                self._remember_hash(path, data)
+                self._remember_hash(path, data, stamp)
         return self.hashes.get(path)
 
     def archive_paths(self) -> list[Path]:
@@ -194,8 +257,7 @@ class Reader:
         index: dict[str, str] = found if isinstance(found, dict) else {}
         fresh: dict[str, str] = {}
         parts = []
-        for path in self.archive_paths():
-            content = self.content_hash(path)
+        for path, content in self.archive_hashes():
             if content is None:  # unreadable: left out of the archive, as when loading
                 parts.append(f"{path.name}\0-")
                 continue
@@ -283,6 +345,20 @@ class ArchiveView(Sequence[Postmortem]):
 
     def __iter__(self) -> Iterator[Postmortem]:
         return iter(self.docs)
+
+
+def _trusted(entry: object, written: int) -> TypeGuard[tuple[Stamp, str]]:
+    """A saved (stamp, hash) of the shape written, for a file last changed long enough before
+    the stamps were saved (RACY_NS) that a later change shows in its stamp."""
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 2
+        and isinstance(entry[0], tuple)
+        and len(entry[0]) == 4
+        and all(isinstance(n, int) for n in entry[0])
+        and isinstance(entry[1], str)
+        and max(entry[0][1], entry[0][2]) < written - RACY_NS
+    )
 
 
 def facts(doc: Postmortem) -> str:

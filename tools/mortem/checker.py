@@ -147,14 +147,13 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
             postmortems.append((path, shown, digest))
     archive = reader.archive_paths()
     if wider and postmortems:
-        findings.extend(_check_wider(postmortems, archive, wider, reader, store, context))
+        findings.extend(_check_wider(postmortems, wider, reader, store, context))
     store.prune("checked", 2 * len(archive))  # each file's own entry and its _wider_of_file one
     return CheckResult(tuple(sorted(findings)), len(files))
 
 
 def _check_wider(
     postmortems: list[tuple[Path, str, str]],
-    archive_paths: list[Path],
     rules: Sequence[tuple[Rule, Severity]],
     reader: Reader,
     store: Store,
@@ -164,7 +163,7 @@ def _check_wider(
     archive file's name and bytes, the files checked, and the day."""
     from mortem.cache import digest
 
-    archive = [(path.name, reader.content_hash(path) or "-") for path in archive_paths]
+    archive = [(path.name, content or "-") for path, content in reader.archive_hashes()]
     key = digest(
         (
             context.today.isoformat(),
@@ -185,7 +184,7 @@ def _check_wider(
         found.extend(_wider_of_file(path, shown, content, facts, rules, reader, store, context))
     if not reader.changed:  # a file edited during the run: its results are not the key's
         store.put("archive", key, found)
-        store.prune("archive", 16)
+        store.prune("archive", len(reader.archive_paths()))  # a PM060 verdict per postmortem
     return found
 
 

@@ -259,7 +259,7 @@ def test_stamps_saved_within_the_racy_window_are_not_trusted(archive: Path) -> N
     reader = Reader(config)
     reader.archive_hashes()
     written, stamps = reader._saved_stamps()
-    recent = [name for name, entry in stamps.items() if not archive_module._trusted(entry, written)]
+    recent = [name for name, entry in stamps.items() if not archive_module._trusted(entry, entry[0], written)]
     assert recent, "files written a moment ago are within the window"
 
 

@@ -183,14 +183,17 @@ class Reader:
             return self._archive_hashes
         written, saved = self._saved_stamps()
         found = []
+        trusted: set[str] = set()
         for path in self.archive_paths():
-            name = path.name
-            known = saved.get(name)
-            if path not in self.hashes and _trusted(known, written) and known[0] == self._stamp(path):
-                self.hashes[path] = known[1]
-                self._stamps[name] = known
+            if path not in self.hashes:
+                name = path.name
+                known = saved.get(name)
+                if known is not None and _trusted(known, self._stamp(path), written):
+                    self.hashes[path] = known[1]
+                    self._stamps[name] = known
+                    trusted.add(name)
             found.append((path, self.content_hash(path)))
-        self._save_stamps(written, saved)
+        self._save_stamps(written, saved, trusted)
         self._archive_hashes = found
         return found
 
@@ -204,11 +207,16 @@ class Reader:
                 return written, stamps
         return 0, {}
 
-    def _save_stamps(self, written: int, saved: dict[str, object]) -> None:
+    def _save_stamps(self, written: int, saved: dict[str, object], trusted: set[str]) -> None:
+        """Saves this run's stamps when they differ from the saved ones, or when a file read
+        this run was changed too recently to be trusted against the old save time."""
+        if self.store is None or self.changed:
+            return
         names = {path.name for path in self.archive_paths()}
         current = {name: entry for name, entry in self._stamps.items() if name in names}
-        untrusted = any(not _trusted(entry, written) for entry in current.values())
-        if self.store is not None and (current != saved or untrusted) and not self.changed:
+        if current != saved or any(
+            not _trusted(entry, entry[0], written) for name, entry in current.items() if name not in trusted
+        ):
             self.store.put("facts", "stamps", (time.time_ns(), current))
 
     def content_hash(self, path: Path) -> str | None:
@@ -347,17 +355,16 @@ class ArchiveView(Sequence[Postmortem]):
         return iter(self.docs)
 
 
-def _trusted(entry: object, written: int) -> TypeGuard[tuple[Stamp, str]]:
-    """A saved (stamp, hash) of the shape written, for a file last changed long enough before
-    the stamps were saved (RACY_NS) that a later change shows in its stamp."""
+def _trusted(entry: object, stamp: Stamp | None, written: int) -> TypeGuard[tuple[Stamp, str]]:
+    """A saved (stamp, hash) that still holds: the file's stamp is the same, and it was last
+    changed long enough before the stamps were saved (RACY_NS) that a later change shows."""
     return (
-        isinstance(entry, tuple)
+        stamp is not None
+        and type(entry) is tuple
         and len(entry) == 2
-        and isinstance(entry[0], tuple)
-        and len(entry[0]) == 4
-        and all(isinstance(n, int) for n in entry[0])
-        and isinstance(entry[1], str)
-        and max(entry[0][1], entry[0][2]) < written - RACY_NS
+        and entry[0] == stamp
+        and type(entry[1]) is str
+        and max(stamp[1], stamp[2]) < written - RACY_NS
     )
 
 

@@ -46,13 +46,23 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if errors:
         raise PluginError("mortem check found errors; fix them to publish the archive:\n"
                           + "\n".join(_describe(f) for f in errors))
-    for page in pages(archive.docs, mortem, today):
-        generated = File.generated(config, page.path, content=page.text)
-        for existing in [f for f in files if f.src_uri == page.path
-                         or f.dest_uri == generated.dest_uri]:
-            files.remove(existing)  # a postmortem's source gives way to its rendered page
-        files.append(generated)
+    _publish([File.generated(config, p.path, content=p.text) for p in pages(archive.docs, mortem, today)],
+             files)
     return files
+
+
+def _publish(generated: list[File], files: Files) -> None:
+    """Add the generated pages; a postmortem's source (or any file with the same output)
+    gives way to its rendered page. Files are found by output path in a table built once:
+    a scan of every file per page grew with the square of the archive."""
+    by_dest: dict[str, list[File]] = {}
+    for file in files:
+        by_dest.setdefault(file.dest_uri, []).append(file)
+    for page in generated:
+        for existing in [files.get_file_from_path(page.src_uri), *by_dest.pop(page.dest_uri, [])]:
+            if existing is not None and files.get_file_from_path(existing.src_uri) is existing:
+                files.remove(existing)
+        files.append(page)
 
 
 def _describe(finding: Any) -> str:

@@ -135,7 +135,7 @@ class Reader:
         self.hashes: dict[Path, str] = {}  # content hash of each file, as first read
         self.changed = False  # a file's bytes changed while this run read it twice
         self._archive_paths: list[Path] | None = None
-        self._stamps: dict[str, tuple[Stamp, str]] = {}  # file name -> (its stamp, hash), this run
+        self._stamps: dict[Path, tuple[Stamp, str]] = {}  # each file's stamp and hash, this run
         self._archive_hashes: list[tuple[Path, str | None]] | None = None
 
     def read(self, path: Path, shown: str | None = None) -> tuple[str, Source | LoadFailure, str]:
@@ -159,7 +159,7 @@ class Reader:
         if self.hashes.setdefault(path, digest) != digest:
             self.changed = True  # edited mid-run: results keyed by the first read are not stored
         if stamp is not None:
-            self._stamps[path.name] = (stamp, digest)
+            self._stamps[path] = (stamp, digest)
         return digest
 
     def _stamp(self, path: Path) -> Stamp | None:
@@ -190,7 +190,7 @@ class Reader:
                 known = saved.get(name)
                 if known is not None and _trusted(known, self._stamp(path), written):
                     self.hashes[path] = known[1]
-                    self._stamps[name] = known
+                    self._stamps[path] = known
                     trusted.add(name)
             found.append((path, self.content_hash(path)))
         self._save_stamps(written, saved, trusted)
@@ -212,8 +212,7 @@ class Reader:
         this run was changed too recently to be trusted against the old save time."""
         if self.store is None or self.changed:
             return
-        names = {path.name for path in self.archive_paths()}
-        current = {name: entry for name, entry in self._stamps.items() if name in names}
+        current = {path.name: self._stamps[path] for path in self.archive_paths() if path in self._stamps}
         if current != saved or any(
             not _trusted(entry, entry[0], written) for name, entry in current.items() if name not in trusted
         ):

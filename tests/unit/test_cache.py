@@ -363,6 +363,20 @@ def test_entries_of_another_mortem_or_configuration_are_not_used(
     assert findings(archive) == changed
 
 
+def test_archive_indexes_of_earlier_settings_are_dropped(archive: Path) -> None:
+    """The facts index and the stamps are a megabyte each at 10,000 postmortems: an upgrade
+    or a settings change leaves only the indexes it writes."""
+    findings(archive)
+    facts_folder = archive / cache.FOLDER / "facts"
+    first = set(facts_folder.iterdir())
+    assert len(first) == 2  # the facts index and the stamps
+    config = (archive / "mortem.toml").read_text()
+    (archive / "mortem.toml").write_text(config.replace("word_limit = 800", "word_limit = 60"))
+    findings(archive)
+    second = set(facts_folder.iterdir())
+    assert len(second) == 2 and not second & first
+
+
 def test_an_unwritable_cache_is_no_error(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (archive / cache.FOLDER).write_text("a file where the folder would go")
     assert findings(archive) == uncached(monkeypatch, archive)

@@ -276,7 +276,8 @@ class Reader:
             parts.append(f"{path.name}\0{known}")
         if fresh != index and not self.changed:
             store.put("facts", "index", fresh)  # only this archive's files: the index never grows stale
-            store.prune("facts", 0)  # indexes written under other settings or versions
+            # Indexes written under other settings or versions: a megabyte each at 10,000.
+            store.prune("facts", 0, slack=0)
         return digest(parts)
 
     def archive(self, warn: Callable[[str], None] | None = None) -> Iterator[Postmortem]:

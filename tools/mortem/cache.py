@@ -192,7 +192,7 @@ class Store:
             ignore.write_text("# written by mortem: its cache, never committed\n*\n", encoding="utf-8")
         self._made = True
 
-    def prune(self, kind: str, archive_size: int) -> None:
+    def prune(self, kind: str, archive_size: int, slack: int = 64) -> None:
         """Drop entries this run did not use once a kind holds far more than the archive
         needs (every edit leaves its old entries behind). Errors are ignored."""
         folder = self.folder / kind
@@ -200,7 +200,7 @@ class Store:
             names = os.listdir(folder)
         except OSError:
             return
-        if len(names) <= _KEEP_FACTOR * archive_size + 64:
+        if len(names) <= _KEEP_FACTOR * archive_size + slack:
             return
         for name in names:
             if name not in self.used[kind]:

@@ -128,7 +128,10 @@ def test_archive_judgements_are_reused_across_edits_outside_their_facts(
     archive-wide rules (PM039, PM060) then come from the cache without reading any other
     postmortem, and equal what a fresh run reports."""
     folder = archive / "postmortems"
-    recurring, overloaded = folder / "2026-10-07-unlinked-recurrence.md", folder / "2026-10-07-owner-overloaded.md"
+    recurring, overloaded = (
+        folder / "2026-10-07-unlinked-recurrence.md",
+        folder / "2026-10-07-owner-overloaded.md",
+    )
     findings(archive)  # a developer's clone: mortem has run before
     for path in (recurring, overloaded):
         _edit(path, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
@@ -213,7 +216,9 @@ def test_commits_to_different_postmortems_each_reuse_the_archive_judgements(
         assert result == uncached(monkeypatch, tmp_path, path)
 
 
-def test_unchanged_files_are_not_read_to_key_the_cache(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_files_are_not_read_to_key_the_cache(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The pre-commit case: files whose size, times and inode are as a previous run saved
     them are not read again. An edit that keeps the size and mtime still changes the ctime,
     so it is read."""
@@ -358,7 +363,10 @@ def test_entries_of_another_mortem_or_configuration_are_not_used(
     changed = findings(archive)
     assert any(f.code == "PM022" for f in changed)
     assert changed == uncached(monkeypatch, archive)
-    assert set(entries(archive)) > filled  # new entries, under the new settings
+    # New entries, under the new settings (the old archive indexes give way: see below).
+    assert {p for p in entries(archive) if p.parent.name != "facts"} > {
+        p for p in filled if p.parent.name != "facts"
+    }
     monkeypatch.setattr(cache, "_code_fingerprint", lambda: "another version of mortem")
     assert findings(archive) == changed
 

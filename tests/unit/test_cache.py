@@ -25,6 +25,7 @@ from mortem.analysis.actions import OwnerLoad
 from mortem.analysis.patterns import find_patterns
 from mortem.archive import RACY_NS, Reader, load_archive
 from mortem.checker import CONTEXT_RULES, check_paths
+from mortem.cli.main import main
 from mortem.config import load_config
 from mortem.findings import Finding
 from mortem.model import Postmortem
@@ -266,6 +267,45 @@ def test_stamps_saved_within_the_racy_window_are_not_trusted(archive: Path) -> N
     written, stamps = reader._saved_stamps()
     recent = [name for name, entry in stamps.items() if not archive_module._trusted(entry, entry[0], written)]
     assert recent, "files written a moment ago are within the window"
+
+
+def test_mortem_patterns_reads_only_what_changed_while_the_facts_stand(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mortem patterns` on a developer's clone: the patterns come from the cache under the
+    archive's facts, reading only an edited file and the files it warns about, and it prints
+    what a run without the cache prints, warnings included."""
+    monkeypatch.chdir(archive)
+
+    def run() -> tuple[str, str]:
+        assert main(["patterns", "--format", "json"]) == 0
+        captured = capsys.readouterr()
+        return captured.out, captured.err
+
+    def fresh() -> tuple[str, str]:
+        with monkeypatch.context() as m:
+            m.setenv("MORTEM_NO_CACHE", "1")
+            return run()
+
+    run()
+    recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
+    _edit(recurring, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
+    loaded: list[Path] = []
+    original = Reader.load
+
+    def load(self: Reader, path: Path, shown: str | None = None) -> object:
+        loaded.append(path)
+        return original(self, path, shown)
+
+    with monkeypatch.context() as m:
+        m.setattr(Reader, "load", load)
+        out, err = run()
+    assert "left out" in err  # the fixtures hold unreadable files
+    readable = {d.path for d in load_archive(load_config(start=archive))}
+    assert set(loaded) & readable == {recurring}
+    assert (out, err) == fresh()
+    _edit(recurring, "category: release-steps-by-hand", "category: manual-deploy-ordering")
+    assert run() == fresh()
 
 
 @pytest.mark.parametrize("cache_on", [True, False], ids=["cache", "no-cache"])

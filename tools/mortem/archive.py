@@ -137,6 +137,7 @@ class Reader:
         self._archive_paths: list[Path] | None = None
         self._stamps: dict[Path, tuple[Stamp, str]] = {}  # each file's stamp and hash, this run
         self._archive_hashes: list[tuple[Path, str | None]] | None = None
+        self.left_out: list[Path] = []  # archive files that are no postmortem (facts_fingerprint)
 
     def read(self, path: Path, shown: str | None = None) -> tuple[str, Source | LoadFailure, str]:
         """(display path, the file's source or why it cannot be read, the hash of its bytes
@@ -264,15 +265,19 @@ class Reader:
         index: dict[str, str] = found if isinstance(found, dict) else {}
         fresh: dict[str, str] = {}
         parts = []
+        self.left_out = []
         for path, content in self.archive_hashes():
-            if content is None:  # unreadable: left out of the archive, as when loading
-                parts.append(f"{path.name}\0-")
-                continue
-            known = index.get(content)
-            if not isinstance(known, str):
-                doc = self.load(path)
-                known = facts(doc) if isinstance(doc, Postmortem) else "-"
-            fresh[content] = known
+            known = "-"  # unreadable: left out of the archive, as when loading
+            if content is not None:
+                found = index.get(content)
+                if isinstance(found, str):
+                    known = found
+                else:
+                    doc = self.load(path)
+                    known = facts(doc) if isinstance(doc, Postmortem) else "-"
+                fresh[content] = known
+            if known == "-":
+                self.left_out.append(path)
             parts.append(f"{path.name}\0{known}")
         if fresh != index and not self.changed:
             store.put("facts", "index", fresh)  # only this archive's files: the index never grows stale
@@ -286,13 +291,25 @@ class Reader:
             if isinstance(doc, Postmortem):
                 yield doc
             elif warn is not None:
-                issue = doc.issue
-                warn(
-                    f"{doc.display_path}:{issue.line}:{issue.column}: {doc.code} {issue.message} "
-                    "(left out; `mortem check` reports it)"
-                )
+                _warn_left_out(doc, warn)
         if self.store is not None:
             self.store.prune("parsed", len(files))
+
+    def warn_left_out(self, warn: Callable[[str], None]) -> None:
+        """Warn about each archive file that is not a readable postmortem, as `archive` does,
+        reading only those: after facts_fingerprint, their facts say which they are."""
+        for path in self.left_out:
+            doc = self.load(path)
+            if isinstance(doc, LoadFailure):
+                _warn_left_out(doc, warn)
+
+
+def _warn_left_out(failure: LoadFailure, warn: Callable[[str], None]) -> None:
+    issue = failure.issue
+    warn(
+        f"{failure.display_path}:{issue.line}:{issue.column}: {failure.code} {issue.message} "
+        "(left out; `mortem check` reports it)"
+    )
 
 
 class ArchiveView(Sequence[Postmortem]):

@@ -135,10 +135,27 @@ def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
         analysis = _analyse(docs, config)
         return [_with_items(analysis, pattern, group) for pattern, group in _grouped(analysis)]
 
-    def valid(value: object) -> bool:
-        return isinstance(value, list) and all(isinstance(p, Pattern) for p in value)
+    return cache.cached(config, "archive", cache.facts_key(docs, "patterns"), compute, _are_patterns)
 
-    return cache.cached(config, "archive", cache.facts_key(docs, "patterns"), compute, valid)
+
+def archive_patterns(config: Config, warn: Callable[[str], None]) -> list[Pattern]:
+    """find_patterns over the configured archive, `warn` hearing of each file left out. With
+    the cache, the patterns are kept under the archive's facts, so an archive whose facts
+    stand is not read at all: at 10,000 postmortems, loading them was most of the command."""
+    from mortem.archive import ArchiveView, Reader, bulk
+
+    reader = Reader(config)
+    if reader.store is None:
+        with bulk():
+            return find_patterns(list(reader.archive(warn)), config)
+    view = ArchiveView(reader)
+    found = view.remember("patterns", "", lambda: find_patterns(view.docs, config), _are_patterns)
+    reader.warn_left_out(warn)
+    return found
+
+
+def _are_patterns(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(p, Pattern) for p in value)
 
 
 def _rank(pattern: Pattern) -> tuple[int, int, str]:

@@ -43,8 +43,8 @@ def day(text: str) -> date:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mortem.analysis.patterns import find_patterns, recurring_since
-    from mortem.archive import display, load_archive
+    from mortem.analysis.patterns import archive_patterns, recurring_since
+    from mortem.archive import display
     from mortem.config import load_config
     from mortem.errors import UsageError, warn
     from mortem.render.patterns import render_patterns
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             f"archive folder {display(config.archive_dir, config)} does not exist "
             "(set `archive` in [tool.mortem])"
         )
-    patterns = find_patterns(load_archive(config, warn), config)
+    patterns = archive_patterns(config, warn)
     if args.since is not None:
         patterns = recurring_since(patterns, args.since)
     sys.stdout.write(render_patterns(patterns, args.format))

@@ -3,8 +3,9 @@
 Pairwise precision and recall of "same cause family" against hand labels: tuned on the
 "tune" split, reported on the "heldout" split (see recurrence/labels.toml for its history),
 on "heldout2" (written blind, then read again to design the kinds of cause), and on
-"heldout3": 40 postmortems written blind by an author who never saw the engine, its word
-lists or any held-out file, after the method was fixed. heldout3 is the honest figure.
+"heldout3" and "heldout4": 40 postmortems each, written blind by authors who never saw the
+engine, its word lists or any held-out file, after the method was fixed. heldout3 and heldout4
+are the honest figures.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from mortem.model import Postmortem
 # vocabulary varies more than the word lists cover. "heldout2" was read a second time to
 # design the kinds of cause ([concepts] in data/recurrence.toml), so it is a development
 # set now; see labels.toml.
-FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.80), "heldout2": (0.90, 0.50), "heldout3": (0.90, 0.40)}
+FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.80), "heldout2": (0.90, 0.50), "heldout3": (0.90, 0.40), "heldout4": (0.75, 0.20)}
 TARGET = (0.90, 0.85)
 
 
@@ -45,7 +46,7 @@ def test_the_set_is_hard_enough() -> None:
     assert len(set(slugs)) >= 0.95 * len(slugs)
 
 
-@pytest.mark.parametrize("split", ["tune", "heldout", "heldout2", "heldout3"])
+@pytest.mark.parametrize("split", ["tune", "heldout", "heldout2", "heldout3", "heldout4"])
 def test_precision_and_recall(split: str, capsys: pytest.CaptureFixture[str]) -> None:
     score = evaluate(split)
     with capsys.disabled():

@@ -3,9 +3,10 @@
 Pairwise precision and recall of "same cause family" against hand labels: tuned on the
 "tune" split, reported on the "heldout" split (see recurrence/labels.toml for its history),
 on "heldout2" (written blind, then read again to design the kinds of cause), and on
-"heldout3" and "heldout4": 40 postmortems each, written blind by authors who never saw the
-engine, its word lists or any held-out file, after the method was fixed. heldout3 and heldout4
-are the honest figures.
+"heldout3" and "heldout4" (written blind, each read once as the blind set, then used to
+choose the link threshold), and "heldout5": 40 postmortems written blind by an author who
+never saw the engine, its word lists or any held-out file, after the threshold was fixed.
+heldout5 is the honest figure.
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ from mortem.model import Postmortem
 # The issue asks for precision >= 0.9 and recall >= 0.85 on held-out data. The floors
 # below guard the figures reached so far, so a change that makes matching worse fails;
 # raising them to the targets is open work. On blind sets, recall is the gap: authors'
-# vocabulary varies more than the word lists cover. "heldout2" was read a second time to
-# design the kinds of cause ([concepts] in data/recurrence.toml), so it is a development
-# set now; see labels.toml.
-FLOORS = {"tune": (0.95, 0.90), "heldout": (0.85, 0.80), "heldout2": (0.90, 0.50), "heldout3": (0.90, 0.40), "heldout4": (0.75, 0.20)}
+# vocabulary varies more than the word lists cover. "heldout2", "heldout3" and "heldout4" were
+# each read again to choose something (the kinds of cause, the link threshold), so they are
+# development sets now; "heldout5" is the blind one. See labels.toml.
+FLOORS = {
+    "tune": (0.95, 0.90),
+    "heldout": (0.85, 0.80),
+    "heldout2": (0.85, 0.70),
+    "heldout3": (0.90, 0.50),
+    "heldout4": (0.78, 0.33),
+}
 TARGET = (0.90, 0.85)
 
 

@@ -21,9 +21,10 @@ import pytest
 
 from mortem import archive as archive_module
 from mortem import cache
+from mortem import stamps as stamps_module
 from mortem.analysis.actions import OwnerLoad
 from mortem.analysis.patterns import find_patterns
-from mortem.archive import RACY_NS, Reader, load_archive
+from mortem.archive import Reader, load_archive
 from mortem.checker import CONTEXT_RULES, check_paths
 from mortem.cli.main import main
 from mortem.config import load_config
@@ -225,7 +226,7 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
     so it is read."""
     folder = archive / "postmortems"
     findings(archive)
-    later = time.time_ns() + 10 * RACY_NS
+    later = time.time_ns() + 10 * stamps_module.RACY_NS
     monkeypatch.setattr(time, "time_ns", lambda: later)  # stamps are saved long after the edits
     findings(archive)  # saves stamps the next run trusts
     read: list[Path] = []
@@ -264,8 +265,13 @@ def test_stamps_saved_within_the_racy_window_are_not_trusted(archive: Path) -> N
     config = load_config(start=archive)
     reader = Reader(config)
     reader.archive_hashes()
-    written, stamps = reader._saved_stamps()
-    recent = [name for name, entry in stamps.items() if not archive_module._trusted(entry, entry[0], written)]
+    assert reader.store is not None
+    written, saved = stamps_module.Stamps(reader.store).saved()
+    recent = [
+        name
+        for name, entry in saved.items()
+        if isinstance(entry, tuple) and not stamps_module._trusted(entry, entry[0], written)
+    ]
     assert recent, "files written a moment ago are within the window"
 
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import gc
-import os
-import stat
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeGuard, TypeVar, cast, overload
+from typing import TYPE_CHECKING, TypeVar, cast, overload
 
 from mortem.config import Config
 from mortem.errors import UsageError
 from mortem.loader import LoadFailure, Source, decode, parse, read_bytes
 from mortem.model import Postmortem
+from mortem.stamps import Stamp, Stamps, stamp_of
 
 if TYPE_CHECKING:
     from mortem.cache import Store
@@ -111,12 +109,6 @@ def bulk() -> Iterator[None]:
 
 
 Loaded = Postmortem | LoadFailure
-# What identifies a file's bytes without reading them, as git's index does: size, mtime,
-# ctime (which no tool can set back) and inode.
-Stamp = tuple[int, int, int, int]
-# A file changed within this long before its stamp was saved may have been changed again in
-# the same timestamp tick (coarse on some filesystems) without a new stamp: it is read again.
-RACY_NS = 2_000_000_000
 
 
 class Reader:
@@ -135,7 +127,7 @@ class Reader:
         self.hashes: dict[Path, str] = {}  # content hash of each file, as first read
         self.changed = False  # a file's bytes changed while this run read it twice
         self._archive_paths: list[Path] | None = None
-        self._stamps: dict[Path, tuple[Stamp, str]] = {}  # each file's stamp and hash, this run
+        self._stamps = Stamps(self.store) if self.store is not None else None
         self._archive_hashes: list[tuple[Path, str | None]] | None = None
         self.left_out: list[Path] = []  # archive files that are no postmortem (facts_fingerprint)
 
@@ -159,65 +151,29 @@ class Reader:
         digest = content_hash(data)
         if self.hashes.setdefault(path, digest) != digest:
             self.changed = True  # edited mid-run: results keyed by the first read are not stored
-        if stamp is not None:
-            self._stamps[path] = (stamp, digest)
+        if stamp is not None and self._stamps is not None:
+            self._stamps.record(path, stamp, digest)
         return digest
 
     def _stamp(self, path: Path) -> Stamp | None:
-        """The file's stamp, or None when only reading it can tell (no cache, a symlink, not a
-        regular file, over the size limit: read_bytes decides those)."""
-        if self.store is None:
-            return None
-        try:
-            info = os.lstat(path)
-        except OSError:
-            return None
-        if not stat.S_ISREG(info.st_mode) or info.st_size > self.config.max_file_bytes:
-            return None
-        return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        return stamp_of(path, self.config.max_file_bytes) if self.store is not None else None
 
     def archive_hashes(self) -> list[tuple[Path, str | None]]:
         """Each archive file with the hash of its bytes (None if unreadable). A file whose
-        stamp is as the last run saved it is not read: at 10,000 postmortems, reading and
-        hashing every file was most of a pre-commit check."""
+        stamp is as the last run saved it is not read (mortem.stamps)."""
         if self._archive_hashes is not None:
             return self._archive_hashes
-        written, saved = self._saved_stamps()
         found = []
-        trusted: set[str] = set()
         for path in self.archive_paths():
-            if path not in self.hashes:
-                name = path.name
-                known = saved.get(name)
-                if known is not None and _trusted(known, self._stamp(path), written):
-                    self.hashes[path] = known[1]
-                    self._stamps[path] = known
-                    trusted.add(name)
+            if path not in self.hashes and self._stamps is not None:
+                known = self._stamps.known_hash(path, self._stamp(path))
+                if known is not None:
+                    self.hashes[path] = known
             found.append((path, self.content_hash(path)))
-        self._save_stamps(written, saved, trusted)
+        if self._stamps is not None and not self.changed:
+            self._stamps.save(self.archive_paths())
         self._archive_hashes = found
         return found
-
-    def _saved_stamps(self) -> tuple[int, dict[str, object]]:
-        """(when the last run saved its stamps, each file's (stamp, hash)); entries are
-        checked as they are used (_trusted)."""
-        found = self.store.get("facts", "stamps") if self.store is not None else None
-        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int):
-            written, stamps = found
-            if isinstance(stamps, dict):
-                return written, stamps
-        return 0, {}
-
-    def _save_stamps(self, written: int, saved: dict[str, object], trusted: set[str]) -> None:
-        """Saves this run's stamps when they differ from the saved ones, or when a file read
-        this run was changed too recently to be trusted against the old save time."""
-        if self.store is None or self.changed:
-            return
-        current = {path.name: self._stamps[path] for path in self.archive_paths() if path in self._stamps}
-        if current != saved or any(
-            not _trusted(entry, entry[0], written) for name, entry in current.items() if name not in trusted
-        ):
-            self.store.put("facts", "stamps", (time.time_ns(), current))
 
     def content_hash(self, path: Path) -> str | None:
         """The hash of the file's bytes (read now unless this run has), None if unreadable.
@@ -370,19 +326,6 @@ class ArchiveView(Sequence[Postmortem]):
 
     def __iter__(self) -> Iterator[Postmortem]:
         return iter(self.docs)
-
-
-def _trusted(entry: object, stamp: Stamp | None, written: int) -> TypeGuard[tuple[Stamp, str]]:
-    """A saved (stamp, hash) that still holds: the file's stamp is the same, and it was last
-    changed long enough before the stamps were saved (RACY_NS) that a later change shows."""
-    return (
-        stamp is not None
-        and type(entry) is tuple
-        and len(entry) == 2
-        and entry[0] == stamp
-        and type(entry[1]) is str
-        and max(stamp[1], stamp[2]) < written - RACY_NS
-    )
 
 
 def facts(doc: Postmortem) -> str:

@@ -314,6 +314,50 @@ def test_mortem_patterns_reads_only_what_changed_while_the_facts_stand(
     assert run() == fresh()
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [["--format", "json"], ["--all", "--format", "markdown"], ["--overdue", "--owner", "sam okafor"]],
+    ids=["open", "all", "owner"],
+)
+def test_mortem_actions_reads_only_what_changed_and_follows_the_day(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], arguments: list[str]
+) -> None:
+    """`mortem actions` keeps its rows under the archive's facts, the day and the filters: an
+    edit outside the facts reads only that file, and another day or an edited item is never
+    answered from the cache."""
+    monkeypatch.chdir(archive)
+
+    def run(day: str) -> tuple[str, str]:
+        assert main(["actions", "--as-of", day, *arguments]) in (0, 1)
+        captured = capsys.readouterr()
+        return captured.out, captured.err
+
+    def fresh(day: str) -> tuple[str, str]:
+        with monkeypatch.context() as m:
+            m.setenv("MORTEM_NO_CACHE", "1")
+            return run(day)
+
+    run("2026-11-28")
+    overloaded = archive / "postmortems" / "2026-10-07-owner-overloaded.md"
+    _edit(overloaded, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
+    loaded: list[Path] = []
+    original = Reader.load
+
+    def load(self: Reader, path: Path, shown: str | None = None) -> object:
+        loaded.append(path)
+        return original(self, path, shown)
+
+    with monkeypatch.context() as m:
+        m.setattr(Reader, "load", load)
+        out = run("2026-11-28")
+    readable = {d.path for d in load_archive(load_config(start=archive))}
+    assert set(loaded) & readable == {overloaded}
+    assert out == fresh("2026-11-28")
+    assert run("2027-06-01") == fresh("2027-06-01") != fresh("2026-11-28")
+    _edit(overloaded, "status: open", "status: done")
+    assert run("2026-11-28") == fresh("2026-11-28")
+
+
 @pytest.mark.parametrize("cache_on", [True, False], ids=["cache", "no-cache"])
 def test_the_owner_load_is_counted_once_per_run(
     archive: Path, monkeypatch: pytest.MonkeyPatch, cache_on: bool

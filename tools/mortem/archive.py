@@ -260,6 +260,28 @@ class Reader:
                 _warn_left_out(doc, warn)
 
 
+def over_archive(
+    config: Config,
+    name: str,
+    extra: str,
+    compute: Callable[[Sequence[Postmortem]], T],
+    valid: Callable[[object], bool],
+    warn: Callable[[str], None],
+) -> T:
+    """compute(the archive's readable postmortems), `warn` hearing of each file left out. With
+    the cache, the value is kept under the archive's facts and `extra` (what else it depends
+    on), so a command over an archive whose facts stand reads no postmortem but the ones it
+    warns about: at 10,000 postmortems, loading them was most of `mortem patterns`."""
+    reader = Reader(config)
+    if reader.store is None:
+        with bulk():
+            return compute(list(reader.archive(warn)))
+    view = ArchiveView(reader)
+    value = view.remember(name, extra, lambda: compute(view.docs), valid)
+    reader.warn_left_out(warn)
+    return value
+
+
 def _warn_left_out(failure: LoadFailure, warn: Callable[[str], None]) -> None:
     issue = failure.issue
     warn(

@@ -83,6 +83,7 @@ _ALLOWED = {
     ("mortem.model", "Suppressions"),
     ("mortem.analysis.patterns", "Pattern"),
     ("mortem.analysis.actions", "OwnerLoad"),
+    ("mortem.analysis.actions", "ActionRow"),
     ("mortem.site", "Page"),
 }
 

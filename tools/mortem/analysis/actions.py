@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from mortem.model import ActionItem, Postmortem
+
+if TYPE_CHECKING:
+    from mortem.config import Config
 
 NO_OWNER = "(no owner)"
 BUCKETS = ("prevention", "detection", "mitigation")
@@ -45,6 +49,30 @@ class ActionRow:
     def key(self) -> str:
         """A stable id for exports: the postmortem's id and the item's place in its list."""
         return f"{self.postmortem}#{self.item.index}"
+
+
+def archive_selection(
+    config: Config,
+    today: date,
+    which: str,
+    owner: str | None,
+    bucket: str | None,
+    service: str | None,
+    warn: Callable[[str], None],
+) -> list[ActionRow]:
+    """`select` over the configured archive, kept under its facts with the day and the filters
+    (archive.over_archive): the items, dates and services are all in the front matter."""
+    from mortem.archive import over_archive
+
+    extra = "\0".join((today.isoformat(), which, owner or "", bucket or "", service or ""))
+    return over_archive(
+        config,
+        "actions",
+        extra,
+        lambda docs: select(docs, today, which, owner, bucket, service),
+        lambda value: isinstance(value, list) and all(isinstance(row, ActionRow) for row in value),
+        warn,
+    )
 
 
 def overdue_days(item: ActionItem, today: date) -> int | None:

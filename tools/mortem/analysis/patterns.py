@@ -146,19 +146,10 @@ def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
 
 
 def archive_patterns(config: Config, warn: Callable[[str], None]) -> list[Pattern]:
-    """find_patterns over the configured archive, `warn` hearing of each file left out. With
-    the cache, the patterns are kept under the archive's facts, so an archive whose facts
-    stand is not read at all: at 10,000 postmortems, loading them was most of the command."""
-    from mortem.archive import ArchiveView, Reader, bulk
+    """find_patterns over the configured archive, kept under its facts (archive.over_archive)."""
+    from mortem.archive import over_archive
 
-    reader = Reader(config)
-    if reader.store is None:
-        with bulk():
-            return find_patterns(list(reader.archive(warn)), config)
-    view = ArchiveView(reader)
-    found = view.remember("patterns", "", lambda: find_patterns(view.docs, config), _are_patterns)
-    reader.warn_left_out(warn)
-    return found
+    return over_archive(config, "patterns", "", lambda docs: find_patterns(docs, config), _are_patterns, warn)
 
 
 def _are_patterns(value: object) -> bool:

@@ -105,12 +105,19 @@ def _day(text: str) -> date:
 
 
 def _archive(config: Config) -> list[Postmortem]:
-    from mortem.archive import display, load_archive
-    from mortem.errors import UsageError, warn
+    from mortem.archive import load_archive
+    from mortem.errors import warn
+
+    _require_archive(config)
+    return load_archive(config, warn)  # an unreadable postmortem is named, never silently skipped
+
+
+def _require_archive(config: Config) -> None:
+    from mortem.archive import display
+    from mortem.errors import UsageError
 
     if not config.archive_dir.is_dir():
         raise UsageError(f"archive folder {display(config.archive_dir, config)} does not exist")
-    return load_archive(config, warn)  # an unreadable postmortem is named, never silently skipped
 
 
 def _rows(args: argparse.Namespace, docs: list[Postmortem], today: date, default: str) -> list[ActionRow]:
@@ -120,15 +127,19 @@ def _rows(args: argparse.Namespace, docs: list[Postmortem], today: date, default
 
 
 def _list(args: argparse.Namespace, config: Config, today: date) -> int:
+    from mortem.analysis.actions import archive_selection
+    from mortem.errors import warn
     from mortem.render import actions as render
 
-    rows = _rows(args, _archive(config), today, "open")
+    _require_archive(config)
+    which = args.which or "open"
+    rows = archive_selection(config, today, which, args.owner, args.bucket, args.service, warn)
     if args.format == "json":
         sys.stdout.write(render.json_list(rows))
     elif args.format == "markdown":
         sys.stdout.write(render.agenda(rows, today))
     else:
-        sys.stdout.write(render.text_list(rows, today, args.which or "open"))
+        sys.stdout.write(render.text_list(rows, today, which))
     return 0
 
 

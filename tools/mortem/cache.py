@@ -1,13 +1,15 @@
 """An on-disk cache at the archive root (.mortem-cache/): work done once per content.
 
-Four kinds of entry, each keyed by what its value depends on and never by a time:
+Four kinds of entry, each keyed by what its value depends on:
 - `parsed`: a file's parse result (front matter, sections), keyed by the file's bytes;
 - `checked`: a file's findings from the rules that read only that file, keyed by its bytes
   and display path;
-- `archive`: results that read the whole archive (PM012, PM039, PM060 findings, patterns),
-  keyed by every archive file's name and bytes, or by every file's name and facts
-  (archive.facts: what the archive-wide rules read of it);
-- `facts`: one index from each archive file's content hash to its facts.
+- `archive`: results that read the whole archive (PM012, PM039, PM060 findings, the
+  patterns, the action item list), keyed by every archive file's name and bytes, or by
+  every file's name and facts (archive.facts: what the archive-wide rules read of it);
+- `facts`: two indexes, each archive file's content hash to its facts, and each archive
+  file's name to its stamp and content hash (mortem.stamps: the one place a time is used,
+  to know an unchanged file without reading it, and only where a change would show).
 Every key also holds a salt: the Python version, mortem's version, the size and mtime of
 each of mortem's own source and data files (so an edited rule or word list, or an upgrade,
 misses the old entries), the schema and the configuration.

@@ -258,6 +258,27 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
     assert result == uncached(monkeypatch, archive, one)
 
 
+def test_a_file_swapped_for_a_symlink_out_of_the_repository_is_refused_despite_its_stamp(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The stamps stand in for reading a file only where reading would have succeeded: a
+    postmortem replaced by a symlink to a file outside the repository (same name, same
+    bytes) is refused as when there is no cache, not known by its old stamp."""
+    later = time.time_ns() + 10 * stamps_module.RACY_NS
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    findings(archive)
+    findings(archive)  # stamps saved long after the files were written: trusted from now on
+    victim = archive / "postmortems" / "2026-10-07-checkout-deploy-before-migration.md"
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(victim.read_bytes())
+    victim.unlink()
+    victim.symlink_to(outside)
+    one = archive / "postmortems" / "2026-10-07-blame-wording.md"
+    assert findings(archive, victim) == uncached(monkeypatch, archive, victim)
+    assert [f.code for f in findings(archive, victim)] == ["PM001"]
+    assert findings(archive, one) == uncached(monkeypatch, archive, one)
+
+
 def test_stamps_saved_within_the_racy_window_are_not_trusted(archive: Path) -> None:
     """A file changed just before the stamps were saved could change again in the same
     timestamp tick without a new stamp, so it is read."""

@@ -204,3 +204,16 @@ def test_rules_command_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "blame-language", "--format", "markdown"]) == 0
     assert capsys.readouterr().out.startswith("# PM040 blame-language")
     assert main(["rules", "PM999"]) == 2
+
+
+@pytest.mark.parametrize("command", [["check"], ["patterns"], ["actions"], ["metrics"]])
+def test_a_missing_archive_folder_is_one_usage_error(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command that reads the whole archive says the same thing, exit 2, no traceback."""
+    (tmp_path / "mortem.toml").write_text('archive = "nowhere"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mortem: archive folder nowhere does not exist (set `archive` in [tool.mortem]")
+    assert "Traceback" not in err

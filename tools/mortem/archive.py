@@ -50,13 +50,8 @@ def expand(paths: Iterable[Path], config: Config) -> list[Path]:
     """Files to check: the archive when no path is given; folders give their postmortems."""
     given = list(paths)
     if not given:
-        folder = config.archive_dir
-        if not folder.is_dir():
-            raise UsageError(
-                f"archive folder {display(folder, config)} does not exist "
-                "(set `archive` in [tool.mortem], or pass files)"
-            )
-        return archive_files(folder)
+        require_archive(config, "set `archive` in [tool.mortem], or pass files")
+        return archive_files(config.archive_dir)
     result: list[Path] = []
     for path in given:
         if path.is_dir() and path.suffix != ".md":
@@ -66,6 +61,13 @@ def expand(paths: Iterable[Path], config: Config) -> list[Path]:
         else:
             raise UsageError(f"{path}: no such file or folder")
     return list(dict.fromkeys(result))
+
+
+def require_archive(config: Config, hint: str = "set `archive` in [tool.mortem]") -> None:
+    """A usage error (exit 2) when the archive folder is missing: every command that reads
+    the whole archive says so the same way, before reading anything."""
+    if not config.archive_dir.is_dir():
+        raise UsageError(f"archive folder {display(config.archive_dir, config)} does not exist ({hint})")
 
 
 def display(path: Path, config: Config) -> str:
@@ -274,8 +276,7 @@ def over_archive(
     warns about: at 10,000 postmortems, loading them was most of `mortem patterns`."""
     reader = Reader(config)
     if reader.store is None:
-        with bulk():
-            return compute(list(reader.archive(warn)))
+        return compute(load_archive(config, warn))
     view = ArchiveView(reader)
     value = view.remember(name, extra, lambda: compute(view.docs), valid)
     reader.warn_left_out(warn)

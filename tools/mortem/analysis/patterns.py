@@ -138,18 +138,21 @@ def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
     were: the analysis takes seconds at thousands of postmortems."""
     from mortem import cache
 
-    def compute() -> list[Pattern]:
-        analysis = _analyse(docs, config)
-        return [_with_items(analysis, pattern, group) for pattern, group in _grouped(analysis)]
+    key = cache.facts_key(docs, "patterns")
+    return cache.cached(config, "archive", key, lambda: _patterns(docs, config), _are_patterns)
 
-    return cache.cached(config, "archive", cache.facts_key(docs, "patterns"), compute, _are_patterns)
+
+def _patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
+    analysis = _analyse(docs, config)
+    return [_with_items(analysis, pattern, group) for pattern, group in _grouped(analysis)]
 
 
 def archive_patterns(config: Config, warn: Callable[[str], None]) -> list[Pattern]:
-    """find_patterns over the configured archive, kept under its facts (archive.over_archive)."""
+    """find_patterns over the configured archive, kept under its facts (archive.over_archive)
+    alone: find_patterns' own entry, keyed by loaded postmortems, would be a second copy."""
     from mortem.archive import over_archive
 
-    return over_archive(config, "patterns", "", lambda docs: find_patterns(docs, config), _are_patterns, warn)
+    return over_archive(config, "patterns", "", lambda docs: _patterns(docs, config), _are_patterns, warn)
 
 
 def _are_patterns(value: object) -> bool:

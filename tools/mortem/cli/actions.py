@@ -105,19 +105,11 @@ def _day(text: str) -> date:
 
 
 def _archive(config: Config) -> list[Postmortem]:
-    from mortem.archive import load_archive
+    from mortem.archive import load_archive, require_archive
     from mortem.errors import warn
 
-    _require_archive(config)
+    require_archive(config)
     return load_archive(config, warn)  # an unreadable postmortem is named, never silently skipped
-
-
-def _require_archive(config: Config) -> None:
-    from mortem.archive import display
-    from mortem.errors import UsageError
-
-    if not config.archive_dir.is_dir():
-        raise UsageError(f"archive folder {display(config.archive_dir, config)} does not exist")
 
 
 def _rows(args: argparse.Namespace, docs: list[Postmortem], today: date, default: str) -> list[ActionRow]:
@@ -128,10 +120,11 @@ def _rows(args: argparse.Namespace, docs: list[Postmortem], today: date, default
 
 def _list(args: argparse.Namespace, config: Config, today: date) -> int:
     from mortem.analysis.actions import archive_selection
+    from mortem.archive import require_archive
     from mortem.errors import warn
     from mortem.render import actions as render
 
-    _require_archive(config)
+    require_archive(config)
     which = args.which or "open"
     rows = archive_selection(config, today, which, args.owner, args.bucket, args.service, warn)
     if args.format == "json":

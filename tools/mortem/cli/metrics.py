@@ -39,13 +39,12 @@ def _day(text: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     from mortem.analysis.response import response_report
-    from mortem.archive import display, load_archive
+    from mortem.archive import load_archive, require_archive
     from mortem.config import load_config
-    from mortem.errors import UsageError, warn
+    from mortem.errors import warn
 
     config = load_config(args.config)
-    if not config.archive_dir.is_dir():
-        raise UsageError(f"archive folder {display(config.archive_dir, config)} does not exist")
+    require_archive(config)
     report = response_report(load_archive(config, warn), config, since=args.since, by=args.by)
     sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
     return 0

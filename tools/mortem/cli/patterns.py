@@ -44,17 +44,13 @@ def day(text: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     from mortem.analysis.patterns import archive_patterns, recurring_since
-    from mortem.archive import display
+    from mortem.archive import require_archive
     from mortem.config import load_config
-    from mortem.errors import UsageError, warn
+    from mortem.errors import warn
     from mortem.render.patterns import render_patterns
 
     config = load_config(args.config)
-    if not config.archive_dir.is_dir():
-        raise UsageError(
-            f"archive folder {display(config.archive_dir, config)} does not exist "
-            "(set `archive` in [tool.mortem])"
-        )
+    require_archive(config)
     patterns = archive_patterns(config, warn)
     if args.since is not None:
         patterns = recurring_since(patterns, args.since)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +124,46 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def _reword_timeline(path: Path, note: str = "reworded in review") -> None:
+    """An edit outside the facts (archive.facts), as a review round makes."""
+    _edit(path, "## Timeline\n", f"## Timeline\n\n<!-- {note} -->\n")
+
+
+def _recorded(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Path]:
+    """Every path `owner.name` (Reader.read, Reader.load, read_bytes) is called with, from now
+    on and while the monkeypatch lasts."""
+    seen: list[Path] = []
+    original = getattr(owner, name)
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        seen.append(next(a for a in args if isinstance(a, Path)))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, record)
+    return seen
+
+
+def _trust_stamps(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs as a developer's clone has run before: stamps saved long after the files were
+    written (mortem.stamps.RACY_NS), so the next run trusts them."""
+    later = time.time_ns() + 10 * stamps_module.RACY_NS
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    findings(archive)
+    findings(archive)
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str,
+         cache: bool = True) -> tuple[str, str]:
+    """A command's (stdout, stderr), with the cache or without it."""
+    with monkeypatch.context() as m:
+        if not cache:
+            m.setenv("MORTEM_NO_CACHE", "1")
+        code = main(list(args))
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    return out, err
+
+
 def test_archive_judgements_are_reused_across_edits_outside_their_facts(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,25 +177,17 @@ def test_archive_judgements_are_reused_across_edits_outside_their_facts(
     )
     findings(archive)  # a developer's clone: mortem has run before
     for path in (recurring, overloaded):
-        _edit(path, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
-    read: list[Path] = []
-    original = Reader.load
-
-    def load(self: Reader, path: Path, shown: str | None = None) -> object:
-        read.append(path)
-        return original(self, path, shown)
-
+        _reword_timeline(path)
     with monkeypatch.context() as m:
-        m.setattr(Reader, "load", load)
+        read = _recorded(m, Reader, "load")
         after = findings(archive, recurring, overloaded)
     assert {f.code for f in after} >= {"PM039", "PM060"}
     assert set(read) <= {recurring, overloaded}
     assert after == uncached(monkeypatch, archive, recurring, overloaded)
     # The whole archive checked after that edit: still only the edited files are read.
     _edit(recurring, "<!-- reworded in review -->", "<!-- reworded again -->")
-    read.clear()
     with monkeypatch.context() as m:
-        m.setattr(Reader, "load", load)
+        read = _recorded(m, Reader, "load")
         everything = findings(archive)
     assert set(read) <= {recurring}
     assert everything == uncached(monkeypatch, archive)
@@ -172,25 +205,12 @@ def test_patterns_are_reused_across_edits_outside_their_facts_and_follow_the_res
             return find_patterns(load_archive(config), config)
 
     find_patterns(load_archive(config), config)
-    _edit(recurring, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
+    _reword_timeline(recurring)
     assert find_patterns(load_archive(config), config) == fresh()
     _edit(recurring, "category: release-steps-by-hand", "category: manual-deploy-ordering")
     after = find_patterns(load_archive(config), config)
     assert after == fresh()
     assert any("2026-10-07-unlinked-recurrence" in p.postmortems for p in after)
-
-
-def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every file a Reader reads from disk, from now on."""
-    read: list[Path] = []
-    original = Reader.read
-
-    def record(self: Reader, path: Path, shown: str | None = None) -> object:
-        read.append(path)
-        return original(self, path, shown)
-
-    monkeypatch.setattr(Reader, "read", record)
-    return read
 
 
 def test_commits_to_different_postmortems_each_reuse_the_archive_judgements(
@@ -209,9 +229,9 @@ def test_commits_to_different_postmortems_each_reuse_the_archive_judgements(
     files = synthetic.generate(tmp_path, 150)  # more judgements than the cache once kept
     (tmp_path / ".git").mkdir()
     findings(tmp_path)
-    read = _reads(monkeypatch)
+    read = _recorded(monkeypatch, Reader, "read")
     for path in files[10:14]:
-        _edit(path, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
+        _reword_timeline(path)
         read.clear()
         result = findings(tmp_path, path)
         assert read == [path], "only the committed file is read"
@@ -225,18 +245,8 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
     them are not read again. An edit that keeps the size and mtime still changes the ctime,
     so it is read."""
     folder = archive / "postmortems"
-    findings(archive)
-    later = time.time_ns() + 10 * stamps_module.RACY_NS
-    monkeypatch.setattr(time, "time_ns", lambda: later)  # stamps are saved long after the edits
-    findings(archive)  # saves stamps the next run trusts
-    read: list[Path] = []
-    original = archive_module.read_bytes
-
-    def record(path: Path, config: object, shown: str) -> object:
-        read.append(path)
-        return original(path, config, shown)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(archive_module, "read_bytes", record)
+    _trust_stamps(archive, monkeypatch)
+    read = _recorded(monkeypatch, archive_module, "read_bytes")
     one = folder / "2026-10-07-blame-wording.md"
     result = findings(archive, one)
     assert read == [one]
@@ -264,10 +274,7 @@ def test_a_file_swapped_for_a_symlink_out_of_the_repository_is_refused_despite_i
     """The stamps stand in for reading a file only where reading would have succeeded: a
     postmortem replaced by a symlink to a file outside the repository (same name, same
     bytes) is refused as when there is no cache, not known by its old stamp."""
-    later = time.time_ns() + 10 * stamps_module.RACY_NS
-    monkeypatch.setattr(time, "time_ns", lambda: later)
-    findings(archive)
-    findings(archive)  # stamps saved long after the files were written: trusted from now on
+    _trust_stamps(archive, monkeypatch)
     victim = archive / "postmortems" / "2026-10-07-checkout-deploy-before-migration.md"
     outside = tmp_path / "outside.md"
     outside.write_bytes(victim.read_bytes())
@@ -279,21 +286,26 @@ def test_a_file_swapped_for_a_symlink_out_of_the_repository_is_refused_despite_i
     assert findings(archive, one) == uncached(monkeypatch, archive, one)
 
 
-def test_stamps_saved_within_the_racy_window_are_not_trusted(archive: Path) -> None:
+def test_stamps_saved_within_the_racy_window_are_not_trusted(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A file changed just before the stamps were saved could change again in the same
-    timestamp tick without a new stamp, so it is read."""
-    findings(archive)
-    config = load_config(start=archive)
-    reader = Reader(config)
-    reader.archive_hashes()
-    assert reader.store is not None
-    written, saved = stamps_module.Stamps(reader.store).saved()
-    recent = [
-        name
-        for name, entry in saved.items()
-        if isinstance(entry, tuple) and not stamps_module._trusted(entry, entry[0], written)
-    ]
-    assert recent, "files written a moment ago are within the window"
+    timestamp tick without a new stamp, so the next run reads it; once stamps are saved
+    long enough after, it does not."""
+    newest = max(p.stat().st_ctime_ns for p in (archive / "postmortems").iterdir())
+    with monkeypatch.context() as m:
+        m.setattr(time, "time_ns", lambda: newest + 1)  # saved in the same tick as the last write
+        findings(archive)
+    one = archive / "postmortems" / "2026-10-07-blame-wording.md"
+    with monkeypatch.context() as m:
+        read = _recorded(m, archive_module, "read_bytes")
+        findings(archive, one)
+    assert set(read) > {one}, "files written a moment before the save are read again"
+    _trust_stamps(archive, monkeypatch)
+    with monkeypatch.context() as m:
+        read = _recorded(m, archive_module, "read_bytes")
+        findings(archive, one)
+    assert read == [one]
 
 
 def test_mortem_patterns_reads_only_what_changed_while_the_facts_stand(
@@ -303,36 +315,19 @@ def test_mortem_patterns_reads_only_what_changed_while_the_facts_stand(
     archive's facts, reading only an edited file and the files it warns about, and it prints
     what a run without the cache prints, warnings included."""
     monkeypatch.chdir(archive)
-
-    def run() -> tuple[str, str]:
-        assert main(["patterns", "--format", "json"]) == 0
-        captured = capsys.readouterr()
-        return captured.out, captured.err
-
-    def fresh() -> tuple[str, str]:
-        with monkeypatch.context() as m:
-            m.setenv("MORTEM_NO_CACHE", "1")
-            return run()
-
-    run()
+    arguments = ("patterns", "--format", "json")
+    _cli(monkeypatch, capsys, *arguments)
     recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
-    _edit(recurring, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
-    loaded: list[Path] = []
-    original = Reader.load
-
-    def load(self: Reader, path: Path, shown: str | None = None) -> object:
-        loaded.append(path)
-        return original(self, path, shown)
-
+    _reword_timeline(recurring)
     with monkeypatch.context() as m:
-        m.setattr(Reader, "load", load)
-        out, err = run()
+        loaded = _recorded(m, Reader, "load")
+        out, err = _cli(monkeypatch, capsys, *arguments)
     assert "left out" in err  # the fixtures hold unreadable files
     readable = {d.path for d in load_archive(load_config(start=archive))}
     assert set(loaded) & readable == {recurring}
-    assert (out, err) == fresh()
+    assert (out, err) == _cli(monkeypatch, capsys, *arguments, cache=False)
     _edit(recurring, "category: release-steps-by-hand", "category: manual-deploy-ordering")
-    assert run() == fresh()
+    assert _cli(monkeypatch, capsys, *arguments) == _cli(monkeypatch, capsys, *arguments, cache=False)
 
 
 @pytest.mark.parametrize(
@@ -348,35 +343,21 @@ def test_mortem_actions_reads_only_what_changed_and_follows_the_day(
     answered from the cache."""
     monkeypatch.chdir(archive)
 
-    def run(day: str) -> tuple[str, str]:
-        assert main(["actions", "--as-of", day, *arguments]) in (0, 1)
-        captured = capsys.readouterr()
-        return captured.out, captured.err
-
-    def fresh(day: str) -> tuple[str, str]:
-        with monkeypatch.context() as m:
-            m.setenv("MORTEM_NO_CACHE", "1")
-            return run(day)
+    def run(day: str, cache: bool = True) -> tuple[str, str]:
+        return _cli(monkeypatch, capsys, "actions", "--as-of", day, *arguments, cache=cache)
 
     run("2026-11-28")
     overloaded = archive / "postmortems" / "2026-10-07-owner-overloaded.md"
-    _edit(overloaded, "## Timeline\n", "## Timeline\n\n<!-- reworded in review -->\n")
-    loaded: list[Path] = []
-    original = Reader.load
-
-    def load(self: Reader, path: Path, shown: str | None = None) -> object:
-        loaded.append(path)
-        return original(self, path, shown)
-
+    _reword_timeline(overloaded)
     with monkeypatch.context() as m:
-        m.setattr(Reader, "load", load)
+        loaded = _recorded(m, Reader, "load")
         out = run("2026-11-28")
     readable = {d.path for d in load_archive(load_config(start=archive))}
     assert set(loaded) & readable == {overloaded}
-    assert out == fresh("2026-11-28")
-    assert run("2027-06-01") == fresh("2027-06-01") != fresh("2026-11-28")
+    assert out == run("2026-11-28", cache=False)
+    assert run("2027-06-01") == run("2027-06-01", cache=False) != run("2026-11-28", cache=False)
     _edit(overloaded, "status: open", "status: done")
-    assert run("2026-11-28") == fresh("2026-11-28")
+    assert run("2026-11-28") == run("2026-11-28", cache=False)
 
 
 @pytest.mark.parametrize("cache_on", [True, False], ids=["cache", "no-cache"])

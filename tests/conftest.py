@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_ARCHIVE = REPO / "postmortems"
+
+# No test writes a cache into the repository (the sample archive, the fixtures, the eval
+# set), and none passes or fails by what an earlier run left there. Set in the environment,
+# so mortem run as a subprocess (pre-commit, mkdocs, the console script) inherits it; the
+# cache's own tests (tests/unit/test_cache.py) and the benchmark turn it back on in
+# temporary folders.
+os.environ["MORTEM_NO_CACHE"] = "1"
 
 
 @pytest.fixture

@@ -182,22 +182,14 @@ def bucket_counts(rows: Iterable[ActionRow]) -> list[tuple[str, int, int]]:
     return [(name, total[name], late[name]) for name in (*BUCKETS, *others)]
 
 
-def open_per_owner(docs: Iterable[Postmortem]) -> Counter[str]:
-    """Open items per owner (by `owner_key`) across the given postmortems: the load that
-    `mortem check` (PM039) weighs against `max_open_per_owner`."""
-    total: Counter[str] = Counter()
-    for doc in docs:
-        total.update(_open_owners(doc))
-    return total
-
-
 def _open_owners(doc: Postmortem) -> list[str]:
     items = doc.action_items
     return [owner_key(item.owner) for item in items if item.is_open and item.owner and item.owner.strip()]
 
 
 class OwnerLoad:
-    """The archive's open items per owner, counted once, and the load with one postmortem
+    """The load `mortem check` (PM039) weighs against `max_open_per_owner`: open items per
+    owner (by `owner_key`) across the archive, counted once, and the load with one postmortem
     put in (replacing the archive's copy of it): PM039 asks for every file `mortem check`
     checks, and counting the archive each time made a full check quadratic. Plain dicts, not
     Counters: the pre-commit check reads this from the cache, and Counters unpickle at a

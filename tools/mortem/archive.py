@@ -43,7 +43,12 @@ def archive_files(folder: Path) -> list[Path]:
 
 
 def archive_ids(config: Config) -> frozenset[str]:
-    return frozenset(p.stem for p in archive_files(config.archive_dir))
+    return ids_of(archive_files(config.archive_dir))
+
+
+def ids_of(paths: Iterable[Path]) -> frozenset[str]:
+    """The postmortem ids of these files: their names without `.md`."""
+    return frozenset(p.stem for p in paths)
 
 
 def expand(paths: Iterable[Path], config: Config) -> list[Path]:

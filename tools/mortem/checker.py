@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
-from mortem.archive import ArchiveView, Reader, bulk, expand
+from mortem.archive import ArchiveView, Reader, bulk, expand, ids_of
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
@@ -61,7 +61,7 @@ def active_rules(config: Config) -> tuple[tuple[Rule, Severity], ...]:
 def check_paths(paths: Sequence[Path], config: Config, today: date | None = None) -> CheckResult:
     files = expand(paths, config)
     reader = Reader(config)
-    ids = frozenset(p.stem for p in reader.archive_paths()) | {p.stem for p in files}
+    ids = ids_of([*reader.archive_paths(), *files])
     # The archive is read only if a rule asks for it, through the same reader, so a file
     # that is both checked and compared with the others is read once.
     context = Context(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from mortem.archive import ArchiveView, Reader, archive_files, bulk
+from mortem.archive import ArchiveView, Reader, bulk, ids_of
 from mortem.checker import CheckResult, check_files
 from mortem.config import Config
 from mortem.model import Postmortem
@@ -34,15 +34,15 @@ class Archive:
 
 
 def read_archive(config: Config, today: date) -> Archive:
-    files = archive_files(config.archive_dir)
     reader = Reader(config)  # each file read once, for the check and the pages alike
+    files = reader.archive_paths()
     docs = ArchiveView(reader)
     # The check gets an equal copy of the settings, so PM060's analysis of the archive is not
     # the one the pages use (analyses are kept per settings object and postmortems). Grouping
     # reads the item titles, and the pages' "shared terms" are spelled as first met: they
     # must not depend on whether PM060 ran or its findings came from the cache.
     context = Context(
-        config=replace(config), archive_ids=frozenset(p.stem for p in files), today=today, documents=docs
+        config=replace(config), archive_ids=ids_of(files), today=today, documents=docs
     )
     return Archive(docs.docs, check_files(files, reader, context))
 

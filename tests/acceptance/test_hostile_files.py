@@ -32,10 +32,15 @@ def run_check(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int,
     return code, out + err, elapsed
 
 
-@pytest.mark.parametrize("name", [
-    "2026-10-07 checkout outage.md", "2026-10-07-café-ausfall.md", "-2026-10-07-leading-dash.md",
-    "--help.md",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2026-10-07 checkout outage.md",
+        "2026-10-07-café-ausfall.md",
+        "-2026-10-07-leading-dash.md",
+        "--help.md",
+    ],
+)
 def test_odd_file_names_are_named_in_the_finding(
     archive: Path, capsys: pytest.CaptureFixture[str], sample_postmortem_text: str, name: str
 ) -> None:
@@ -67,7 +72,9 @@ def test_symlink_inside_the_repository_is_read(
 ) -> None:
     (archive / "drafts").mkdir()
     target = archive / "drafts" / "2026-10-07-checkout-deploy-before-migration.md"
-    target.write_text(sample_postmortem_text.replace("related: [2025-09-16-api-deploy-missing-env-var]\n", ""))
+    target.write_text(
+        sample_postmortem_text.replace("related: [2025-09-16-api-deploy-missing-env-var]\n", "")
+    )
     (archive / "postmortems" / target.name).symlink_to(target)
     code, output, _ = run_check([], capsys)
     assert (code, output) == (0, "All clear: 1 file checked, no findings.\n")
@@ -94,7 +101,9 @@ def test_one_ten_megabyte_line_within_a_raised_limit(
     assert elapsed < 60
 
 
-def test_front_matter_only(archive: Path, capsys: pytest.CaptureFixture[str], sample_postmortem_text: str) -> None:
+def test_front_matter_only(
+    archive: Path, capsys: pytest.CaptureFixture[str], sample_postmortem_text: str
+) -> None:
     path = archive / "postmortems" / "2026-10-07-checkout-deploy-before-migration.md"
     front = sample_postmortem_text.split("\n---\n", 1)[0] + "\n---\n"
     path.write_text(front.replace("related: [2025-09-16-api-deploy-missing-env-var]\n", ""))

@@ -45,14 +45,20 @@ def test_patterns_json_has_the_documented_shape(archive: Path, capsys: pytest.Ca
     assert first["by_quarter"] == {"2025-Q3": 1, "2026-Q4": 2}
     assert isinstance(first["open_action_items"], int)
     names = {p["name"]: p["postmortems"] for p in data["patterns"]}
-    assert names["cert-expiry-unmonitored"] == ["2025-08-02-edge-proxy-tls-cert-expired",
-                                                "2026-04-14-payments-webhook-client-cert-expired",
-                                                "2026-05-19-notifications-alert-routed-to-archived-channel"]
-    assert names["disk-growth-unmonitored"] == ["2025-12-03-worker-queue-log-volume-full",
-                                                "2026-07-22-postgres-wal-volume-near-full"]
+    assert names["cert-expiry-unmonitored"] == [
+        "2025-08-02-edge-proxy-tls-cert-expired",
+        "2026-04-14-payments-webhook-client-cert-expired",
+        "2026-05-19-notifications-alert-routed-to-archived-channel",
+    ]
+    assert names["disk-growth-unmonitored"] == [
+        "2025-12-03-worker-queue-log-volume-full",
+        "2026-07-22-postgres-wal-volume-near-full",
+    ]
 
 
-def test_patterns_since_keeps_patterns_that_recurred_lately(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_patterns_since_keeps_patterns_that_recurred_lately(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["patterns", "--since", "2026-10-01", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [p["name"] for p in data["patterns"]] == ["manual-deploy-ordering"]
@@ -77,8 +83,9 @@ def test_patterns_bad_date_is_a_usage_error(archive: Path, capsys: pytest.Captur
     assert "is not a date" in capsys.readouterr().err
 
 
-def test_patterns_without_an_archive_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_patterns_without_an_archive_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "mortem.toml").write_text('archive = "nowhere"\n')
     monkeypatch.chdir(tmp_path)
     assert main(["patterns"]) == 2
@@ -100,13 +107,16 @@ def test_related_all_includes_later_postmortems(archive: Path, capsys: pytest.Ca
     assert all(link["id"] < "2025-09-16" for link in earlier)
     assert main(["related", "2025-09-16-api-deploy-missing-env-var", "--all", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["related"][0]["id"] in ("2026-10-07-checkout-deploy-before-migration",
-                                        "2026-11-18-payments-rollback-needed-manual-down-migration")
+    assert data["related"][0]["id"] in (
+        "2026-10-07-checkout-deploy-before-migration",
+        "2026-11-18-payments-rollback-needed-manual-down-migration",
+    )
     assert "linked in related" in data["related"][0]["reasons"]
 
 
-def test_related_on_a_new_file_outside_the_archive(archive: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_related_on_a_new_file_outside_the_archive(
+    archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     branch = tmp_path / "branch"
     branch.mkdir()
     new = branch / "2027-01-20-orders-deploy-before-migration.md"
@@ -115,9 +125,11 @@ def test_related_on_a_new_file_outside_the_archive(archive: Path, tmp_path: Path
     data = json.loads(capsys.readouterr().out)
     assert data["postmortem"] == "2027-01-20-orders-deploy-before-migration"
     ids = [link["id"] for link in data["related"]]
-    assert ids[0] in ("2025-09-16-api-deploy-missing-env-var",
-                      "2026-10-07-checkout-deploy-before-migration",
-                      "2026-11-18-payments-rollback-needed-manual-down-migration")
+    assert ids[0] in (
+        "2025-09-16-api-deploy-missing-env-var",
+        "2026-10-07-checkout-deploy-before-migration",
+        "2026-11-18-payments-rollback-needed-manual-down-migration",
+    )
     assert all(0 <= link["score"] <= 1 and link["reasons"] for link in data["related"])
 
 
@@ -135,8 +147,9 @@ def test_related_missing_path_and_bad_limit(archive: Path, capsys: pytest.Captur
     assert exit_info.value.code == 2
 
 
-def test_related_unreadable_file_is_a_user_error(archive: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_related_unreadable_file_is_a_user_error(
+    archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "2027-01-20-broken.md"
     broken.write_text("no front matter here\n")
     assert main(["related", str(broken)]) == 1

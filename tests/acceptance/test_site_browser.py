@@ -26,8 +26,16 @@ from mortem.model import Postmortem
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # A word from one sample postmortem's root cause, and that postmortem.
 WORD, TARGET = "breaker", "2025-06-20-payments-provider-timeout-no-breaker"
 
@@ -36,10 +44,14 @@ def _require_browser() -> None:
     required = bool(os.environ.get("MORTEM_REQUIRE_BROWSER"))
     if not Path(CHROMIUM).exists():
         if required:
-            pytest.fail(f"{CHROMIUM} is missing and MORTEM_REQUIRE_BROWSER is set "
-                        "(install Debian's chromium: apt-get install -y chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); "
-                    "set MORTEM_REQUIRE_BROWSER=1 to fail instead")
+            pytest.fail(
+                f"{CHROMIUM} is missing and MORTEM_REQUIRE_BROWSER is set "
+                "(install Debian's chromium: apt-get install -y chromium)"
+            )
+        pytest.skip(
+            f"{CHROMIUM} is not installed (apt-get install -y chromium); "
+            "set MORTEM_REQUIRE_BROWSER=1 to fail instead"
+        )
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -51,9 +63,14 @@ class _Quiet(SimpleHTTPRequestHandler):
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _require_browser()
     site = tmp_path_factory.mktemp("browser-site")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                          cwd=REPO, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert done.returncode == 0, done.stderr
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -88,7 +105,8 @@ def _sample(postmortem_id: str) -> Postmortem:
 
 
 def test_search_finds_a_postmortem_by_a_root_cause_word(
-        base_url: str, browser_page: tuple[Any, list[str]]) -> None:
+    base_url: str, browser_page: tuple[Any, list[str]]
+) -> None:
     assert any(WORD in (cause.summary or "").casefold() for cause in _sample(TARGET).root_causes)
     page, requests = browser_page
     page.goto(base_url)
@@ -104,8 +122,7 @@ def test_search_finds_a_postmortem_by_a_root_cause_word(
 
 
 @pytest.mark.parametrize(("path", "charts"), [("patterns/", 1), ("metrics/", 4)])
-def test_charts_are_drawn(base_url: str, browser_page: tuple[Any, list[str]], path: str,
-                          charts: int) -> None:
+def test_charts_are_drawn(base_url: str, browser_page: tuple[Any, list[str]], path: str, charts: int) -> None:
     page, requests = browser_page
     page.goto(base_url + path)
     svgs = page.locator("svg[data-chart]")

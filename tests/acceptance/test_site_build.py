@@ -27,8 +27,14 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 def build(config_file: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site)]
-    return subprocess.run(command + (["--strict"] if strict else []), cwd=config_file.parent,
-                          capture_output=True, text=True, env=ENV, timeout=300)
+    return subprocess.run(
+        command + (["--strict"] if strict else []),
+        cwd=config_file.parent,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
 
 
 def files_under(folder: Path) -> set[str]:
@@ -57,9 +63,19 @@ def copy_layout(target: Path) -> Path:
 
 def test_every_section_and_postmortem_has_a_page(sample_site: Path) -> None:
     built = files_under(sample_site)
-    sections = ("index.html", "archive/index.html", "patterns/index.html", "metrics/index.html",
-                "follow-through/index.html", "rules/index.html", "exports/index.html",
-                "incidents.json", "actions.json", "actions.ics", "search/search_index.json")
+    sections = (
+        "index.html",
+        "archive/index.html",
+        "patterns/index.html",
+        "metrics/index.html",
+        "follow-through/index.html",
+        "rules/index.html",
+        "exports/index.html",
+        "incidents.json",
+        "actions.json",
+        "actions.ics",
+        "search/search_index.json",
+    )
     assert set(sections) <= built
     assert {f"{p.stem}/index.html" for p in SAMPLE.glob("*.md")} <= built
     assert {f"rules/{r.code.lower()}/index.html" for r in ALL_RULES} <= built
@@ -77,7 +93,7 @@ def test_pages_carry_the_sample_archives_content(sample_site: Path) -> None:
     patterns = (sample_site / "patterns" / "index.html").read_text()
     assert re.search(r"manual-deploy-ordering: \d+ incidents?", patterns)
     metrics = (sample_site / "metrics" / "index.html").read_text()
-    assert metrics.count('data-chart=') == 4
+    assert metrics.count("data-chart=") == 4
     incidents = json.loads((sample_site / "incidents.json").read_text())
     assert len(incidents["incidents"]) == len(list(SAMPLE.glob("*.md")))
     ics = (sample_site / "actions.ics").read_bytes()
@@ -86,15 +102,19 @@ def test_pages_carry_the_sample_archives_content(sample_site: Path) -> None:
 
 def test_navigation_lists_sections_not_postmortems(sample_site: Path) -> None:
     home = (sample_site / "index.html").read_text()
-    nav_links = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]*)"|'
-                           r'href="([^"]*)"[^>]*class="md-nav__link', home)
+    nav_links = re.findall(
+        r'class="md-nav__link[^"]*"[^>]*href="([^"]*)"|'
+        r'href="([^"]*)"[^>]*class="md-nav__link',
+        home,
+    )
     targets = {a or b for a, b in nav_links}
     assert "patterns/" in targets and "follow-through/" in targets
     assert not any(t.startswith(("2025-", "2026-")) for t in targets), targets
 
 
 def test_mortem_pages_builds_the_same_site_without_hooks(
-        sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     generated = tmp_path / "generated"
     monkeypatch.chdir(REPO)
     assert main(["pages", "--out", str(generated)]) == 0
@@ -108,13 +128,16 @@ def test_mortem_pages_builds_the_same_site_without_hooks(
     assert files_under(tmp_path / "site") == files_under(sample_site)
     # The same pages are searchable both ways.
     index = "search/search_index.json"
-    locations = [{d["location"] for d in json.loads((site / index).read_text())["docs"]}
-                 for site in (tmp_path / "site", sample_site)]
+    locations = [
+        {d["location"] for d in json.loads((site / index).read_text())["docs"]}
+        for site in (tmp_path / "site", sample_site)
+    ]
     assert locations[0] == locations[1]
 
 
-def test_a_postmortem_with_check_errors_fails_the_build(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_postmortem_with_check_errors_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = copy_layout(tmp_path)
     broken = repo / "postmortems" / f"{CHECKOUT}.md"
     broken.write_text(broken.read_text().replace("severity: SEV2", "severity: SEV9"))
@@ -134,9 +157,13 @@ def test_a_postmortem_with_check_errors_fails_the_build(tmp_path: Path,
 def test_check_warnings_count_under_strict(tmp_path: Path) -> None:
     repo = copy_layout(tmp_path)
     page = repo / "postmortems" / f"{CHECKOUT}.md"
-    page.write_text(page.read_text().replace(
-        "title: Make the rollback script check migration state and stop before rolling code "
-        "back past a schema change", "title: Be more careful with rollbacks"))
+    page.write_text(
+        page.read_text().replace(
+            "title: Make the rollback script check migration state and stop before rolling code "
+            "back past a schema change",
+            "title: Be more careful with rollbacks",
+        )
+    )
     findings = check_paths([], load_config(start=repo)).findings
     assert findings and not any(f.is_error for f in findings)
     strict = build(repo / "mkdocs.yml", tmp_path / "strict")

@@ -29,8 +29,10 @@ class Score:
     docs: int
 
     def __str__(self) -> str:
-        return (f"precision {self.precision:.3f} recall {self.recall:.3f} "
-                f"(TP {self.true_pos}, FP {self.false_pos}, FN {self.false_neg}, {self.docs} postmortems)")
+        return (
+            f"precision {self.precision:.3f} recall {self.recall:.3f} "
+            f"(TP {self.true_pos}, FP {self.false_pos}, FN {self.false_neg}, {self.docs} postmortems)"
+        )
 
 
 def labels() -> dict[str, tuple[str, str]]:
@@ -63,9 +65,11 @@ def evaluate(split: str, config: Config | None = None) -> Score:
     config = config or Config(root=HERE)
     docs = load_split(split, config)
     family = {pid: fam for pid, (fam, _) in labels().items()}
-    gold = {frozenset((a.id, b.id)) for a, b in itertools.combinations(docs, 2)
-            if family[a.id] == family[b.id]}
+    gold = {
+        frozenset((a.id, b.id)) for a, b in itertools.combinations(docs, 2) if family[a.id] == family[b.id]
+    }
     found = predicted_pairs(docs, config)
     tp, fp, fn = len(found & gold), len(found - gold), len(gold - found)
-    return Score(tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0,
-                 tp, fp, fn, len(docs))
+    return Score(
+        tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0, tp, fp, fn, len(docs)
+    )

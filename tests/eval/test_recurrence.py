@@ -51,18 +51,25 @@ def test_the_set_is_hard_enough() -> None:
     families = {family for family, _ in labels().values()}
     assert len([f for f in families if not f.startswith("singleton")]) >= 8
     config = Config(root=HERE)
-    slugs = [doc.root_causes[0].category for path in sorted((HERE / "postmortems").glob("*.md"))
-             if isinstance(doc := load(path, config), Postmortem)]
+    slugs = [
+        doc.root_causes[0].category
+        for path in sorted((HERE / "postmortems").glob("*.md"))
+        if isinstance(doc := load(path, config), Postmortem)
+    ]
     assert len(set(slugs)) >= 0.95 * len(slugs)
 
 
-@pytest.mark.parametrize("split", ["tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"])
+@pytest.mark.parametrize(
+    "split", ["tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
+)
 def test_precision_and_recall(split: str, capsys: pytest.CaptureFixture[str]) -> None:
     score = evaluate(split)
     with capsys.disabled():
         met = "meets" if score.precision >= TARGET[0] and score.recall >= TARGET[1] else "below"
-        print(f"\nrecurrence eval [{split}]: {score} ({met} the target "
-              f"precision {TARGET[0]}, recall {TARGET[1]})")
+        print(
+            f"\nrecurrence eval [{split}]: {score} ({met} the target "
+            f"precision {TARGET[0]}, recall {TARGET[1]})"
+        )
     precision, recall = FLOORS[split]
     assert score.precision >= precision
     assert score.recall >= recall

@@ -152,8 +152,9 @@ def _trust_stamps(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     findings(archive)
 
 
-def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str,
-         cache: bool = True) -> tuple[str, str]:
+def _cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str, cache: bool = True
+) -> tuple[str, str]:
     """A command's (stdout, stderr), with the cache or without it."""
     with monkeypatch.context() as m:
         if not cache:

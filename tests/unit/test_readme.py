@@ -16,7 +16,8 @@ def test_readme_rule_table_matches_the_registry() -> None:
     match = re.search(r"<!-- rules:start[^>]*-->\n(.*?)<!-- rules:end -->", text, re.DOTALL)
     assert match, "README.md lost its rules:start/rules:end markers"
     assert match.group(1) == rules_table(ALL_RULES), (
-        "README rule table is stale: replace it with `mortem rules --format table`")
+        "README rule table is stale: replace it with `mortem rules --format table`"
+    )
 
 
 def test_readme_opens_with_the_two_fresh_machine_commands() -> None:

@@ -8,12 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
-from mortem.archive import ArchiveView, Reader, bulk, expand, ids_of
+from mortem.archive import ArchiveView, Loaded, Reader, bulk, expand, ids_of, slim
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
 from mortem.loader import LoadFailure
 from mortem.model import Postmortem
+from mortem.parallel import map_loaded, workers
 from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ def check_files(files: Sequence[Path], reader: Reader, context: Context) -> Chec
     file's bytes (and, for CONTEXT_RULES, the whole archive's) are those checked before."""
     with bulk():
         if reader.store is None:
+            if workers(len(files)) > 1:
+                return _check_parallel(files, reader, context)
             return check_documents((reader.load(path) for path in files), context)
         return _check_cached(files, reader, reader.store, context)
 
@@ -116,6 +119,41 @@ def _check_one(
 
 def _finding(path: str, rule: Rule, severity: Severity, issue: Issue) -> Finding:
     return Finding(path, issue.line, issue.column, rule.code, rule.name, severity, issue.message)
+
+
+# --- on every core ----------------------------------------------------------------------
+
+
+def _check_parallel(files: Sequence[Path], reader: Reader, context: Context) -> CheckResult:
+    """check_documents over many files with no cache: the workers parse every file and run
+    its own rules; the archive-wide rules (CONTEXT_RULES) then run here, over the slim copies
+    the workers send back, which `reader` hands to the archive view in place of reading."""
+    rules = active_rules(context.config)
+    own = [(rule, level) for rule, level in rules if rule.code not in CONTEXT_RULES]
+    wider = [(rule, level) for rule, level in rules if rule.code in CONTEXT_RULES]
+    checked = set(files)
+    extra = [path for path in reader.archive_paths() if path not in checked] if wider else []
+
+    def work(path: Path, doc: Loaded) -> tuple[list[Finding], Loaded]:
+        if path not in checked:
+            found: list[Finding] = []
+        elif isinstance(doc, LoadFailure):
+            found = list(check_documents([doc], context).findings)
+        else:
+            found = _check_one(doc, own, context)
+        return found, doc if isinstance(doc, LoadFailure) else slim(doc)
+
+    findings: list[Finding] = []
+    copies: list[Postmortem] = []
+    batch = [*files, *extra]
+    for path, (found, doc) in zip(batch, map_loaded(batch, context.config, work), strict=True):
+        findings.extend(found)
+        reader.loaded[(path, doc.display_path)] = doc
+        if path in checked and isinstance(doc, Postmortem):
+            copies.append(doc)
+    for doc in copies:
+        findings.extend(_check_one(doc, wider, context, load_issues=False))
+    return CheckResult(tuple(sorted(findings)), len(files))
 
 
 # --- with the cache ------------------------------------------------------------------------

@@ -55,10 +55,7 @@ def normalise(text: str) -> str:
 
 @cache
 def blame_phrases() -> tuple[Phrase, ...]:
-    return tuple(
-        Phrase(entry["phrase"], entry.get("suggest", ""))
-        for entry in _data()["blame"]
-    )
+    return tuple(Phrase(entry["phrase"], entry.get("suggest", "")) for entry in _data()["blame"])
 
 
 @cache

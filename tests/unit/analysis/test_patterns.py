@@ -14,16 +14,22 @@ from mortem.loader import load
 from mortem.model import ActionItem, Postmortem
 
 RECURRENCES = {
-    "manual-deploy-ordering": ("2025-09-16-api-deploy-missing-env-var",
-                               "2026-10-07-checkout-deploy-before-migration",
-                               "2026-11-18-payments-rollback-needed-manual-down-migration"),
+    "manual-deploy-ordering": (
+        "2025-09-16-api-deploy-missing-env-var",
+        "2026-10-07-checkout-deploy-before-migration",
+        "2026-11-18-payments-rollback-needed-manual-down-migration",
+    ),
     # Credentials that expired untracked: two certificates, and a provider API key whose
     # postmortem links the certificate one in `related`.
-    "cert-expiry-unmonitored": ("2025-08-02-edge-proxy-tls-cert-expired",
-                                "2026-04-14-payments-webhook-client-cert-expired",
-                                "2026-05-19-notifications-alert-routed-to-archived-channel"),
-    "disk-growth-unmonitored": ("2025-12-03-worker-queue-log-volume-full",
-                                "2026-07-22-postgres-wal-volume-near-full"),
+    "cert-expiry-unmonitored": (
+        "2025-08-02-edge-proxy-tls-cert-expired",
+        "2026-04-14-payments-webhook-client-cert-expired",
+        "2026-05-19-notifications-alert-routed-to-archived-channel",
+    ),
+    "disk-growth-unmonitored": (
+        "2025-12-03-worker-queue-log-volume-full",
+        "2026-07-22-postgres-wal-volume-near-full",
+    ),
 }
 
 
@@ -34,8 +40,11 @@ def test_the_sample_archive_recurrences_are_found(sample: Config) -> None:
     # nothing else is grouped with them, and the most frequent comes first
     assert next(iter(patterns)) == "manual-deploy-ordering"
     deploy = patterns["manual-deploy-ordering"]
-    assert deploy.dates == (datetime.date(2025, 9, 16), datetime.date(2026, 10, 7),
-                            datetime.date(2026, 11, 18))
+    assert deploy.dates == (
+        datetime.date(2025, 9, 16),
+        datetime.date(2026, 10, 7),
+        datetime.date(2026, 11, 18),
+    )
     assert dict(deploy.by_quarter) == {"2025-Q3": 1, "2026-Q4": 2}
     assert deploy.count == 3
     assert deploy.open_action_items == sum(1 for _, item in deploy.action_items if item.is_open) > 0
@@ -44,8 +53,11 @@ def test_the_sample_archive_recurrences_are_found(sample: Config) -> None:
 def test_action_items_follow_the_cause_they_fix(sample: Config) -> None:
     """A postmortem in two patterns gives each the items that belong to that cause."""
     patterns = {p.name: p for p in find_patterns(load_archive(sample), sample)}
-    disk = [item.title or "" for pid, item in patterns["disk-growth-unmonitored"].action_items
-            if pid == "2025-12-03-worker-queue-log-volume-full"]
+    disk = [
+        item.title or ""
+        for pid, item in patterns["disk-growth-unmonitored"].action_items
+        if pid == "2025-12-03-worker-queue-log-volume-full"
+    ]
     assert any("disk" in title for title in disk)
     assert not any("oldest job" in title for title in disk)
 
@@ -81,9 +93,13 @@ def test_related_earlier_only_and_limit(sample: Config) -> None:
 def test_related_works_for_a_file_outside_the_archive(sample: Config, tmp_path: Path) -> None:
     branch = tmp_path / "branch"
     branch.mkdir()
-    path = write(branch, "2027-01-12-booking-api-deploy-before-schema", "release-steps-by-hand",
-                 "Schema migrations are run by hand after the deploy script, so new code can go "
-                 "live before its migration; nothing enforces the order.")
+    path = write(
+        branch,
+        "2027-01-12-booking-api-deploy-before-schema",
+        "release-steps-by-hand",
+        "Schema migrations are run by hand after the deploy script, so new code can go "
+        "live before its migration; nothing enforces the order.",
+    )
     doc = load(path, sample)
     assert isinstance(doc, Postmortem)
     links = related(doc, load_archive(sample), sample, limit=3, earlier_only=True)
@@ -98,8 +114,7 @@ def test_synonyms_join_differently_named_categories(tmp_path: Path) -> None:
     write(folder, "2026-03-05-b", "credential-refresh-missed", "A reminder went to an unread inbox.")
     plain = Config(root=tmp_path)
     assert find_patterns(load_archive(plain), plain) == []
-    config = config_from_table({"synonyms": {"keystore-rotation-gap": "credential-refresh-missed"}},
-                               tmp_path)
+    config = config_from_table({"synonyms": {"keystore-rotation-gap": "credential-refresh-missed"}}, tmp_path)
     [pattern] = find_patterns(load_archive(config), config)
     assert pattern.postmortems == ("2026-01-05-a", "2026-03-05-b")
     assert pattern.name in ("keystore-rotation-gap", "credential-refresh-missed")
@@ -113,10 +128,20 @@ def test_synonyms_are_validated(tmp_path: Path, value: object) -> None:
 
 def test_recurring_since_keeps_whole_history() -> None:
     item = ActionItem(0, "x", "prevention", "Sam", None, None, "done", None, None)
-    old = Pattern("old", ("a", "b"), (datetime.date(2024, 1, 1), datetime.date(2024, 5, 1)),
-                  {"2024-Q1": 1, "2024-Q2": 1}, (("a", item),))
-    new = Pattern("new", ("c", "d"), (datetime.date(2024, 1, 1), datetime.date(2026, 8, 1)),
-                  {"2024-Q1": 1, "2026-Q3": 1}, ())
+    old = Pattern(
+        "old",
+        ("a", "b"),
+        (datetime.date(2024, 1, 1), datetime.date(2024, 5, 1)),
+        {"2024-Q1": 1, "2024-Q2": 1},
+        (("a", item),),
+    )
+    new = Pattern(
+        "new",
+        ("c", "d"),
+        (datetime.date(2024, 1, 1), datetime.date(2026, 8, 1)),
+        {"2024-Q1": 1, "2026-Q3": 1},
+        (),
+    )
     assert recurring_since([old, new], datetime.date(2026, 7, 1)) == [new]
     assert old.open_action_items == 0 and old.count == 2
 
@@ -130,9 +155,18 @@ def test_open_items_are_counted_per_bucket_with_strays_as_other() -> None:
     def item(bucket: str | None, status: str) -> tuple[str, ActionItem]:
         return "a", ActionItem(0, "x", bucket, "Sam", None, None, status, None, None)
 
-    pattern = Pattern("p", ("a", "b"), (datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)),
-                      {"2026-Q1": 2}, (item("prevention", "open"), item("prevention", "done"),
-                                       item("detection", "open"), item("prevnetion", "open"),
-                                       item(None, "open")))
+    pattern = Pattern(
+        "p",
+        ("a", "b"),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)),
+        {"2026-Q1": 2},
+        (
+            item("prevention", "open"),
+            item("prevention", "done"),
+            item("detection", "open"),
+            item("prevnetion", "open"),
+            item(None, "open"),
+        ),
+    )
     assert pattern.open_by_bucket == {"prevention": 1, "detection": 1, "other": 2}
     assert pattern.open_action_items == sum(pattern.open_by_bucket.values())

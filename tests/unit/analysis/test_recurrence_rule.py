@@ -13,8 +13,10 @@ from mortem.model import Postmortem
 from mortem.rules import BY_CODE, Context
 from mortem.rules.recurrence import link_recurrence
 
-UNLINKED = ("Migrations are run by hand after the deploy script, so a release can go live "
-            "before its migration; nothing in the pipeline enforces migration-before-deploy.")
+UNLINKED = (
+    "Migrations are run by hand after the deploy script, so a release can go live "
+    "before its migration; nothing in the pipeline enforces migration-before-deploy."
+)
 
 
 def _pm060(config: Config, *paths: Path) -> list[str]:
@@ -33,25 +35,33 @@ def test_the_sample_archive_links_its_recurrences(sample: Config) -> None:
 
 
 def test_an_unlinked_recurrence_is_flagged(sample: Config) -> None:
-    path = write(sample.archive_dir, "2027-01-20-orders-deploy-ran-before-schema",
-                 "release-steps-by-hand", UNLINKED)
+    path = write(
+        sample.archive_dir, "2027-01-20-orders-deploy-ran-before-schema", "release-steps-by-hand", UNLINKED
+    )
     [message] = _pm060(sample, path)
     assert message.startswith("this looks like manual-deploy-ordering (2025-09-16-api-deploy-missing-env-var")
     assert "link it so the archive counts it" in message
 
 
 def test_a_related_link_or_shared_category_silences_it(sample: Config) -> None:
-    linked = write(sample.archive_dir, "2027-01-20-orders-deploy-ran-before-schema", "release-steps-by-hand",
-                   UNLINKED, related=("2026-10-07-checkout-deploy-before-migration",))
+    linked = write(
+        sample.archive_dir,
+        "2027-01-20-orders-deploy-ran-before-schema",
+        "release-steps-by-hand",
+        UNLINKED,
+        related=("2026-10-07-checkout-deploy-before-migration",),
+    )
     assert _pm060(sample, linked) == []
-    same = write(sample.archive_dir, "2027-01-21-orders-deploy-ran-before-schema", "Manual_Deploy_Orderings",
-                 UNLINKED)
+    same = write(
+        sample.archive_dir, "2027-01-21-orders-deploy-ran-before-schema", "Manual_Deploy_Orderings", UNLINKED
+    )
     assert _pm060(sample, same) == []
 
 
 def test_only_earlier_postmortems_count(sample: Config) -> None:
-    path = write(sample.archive_dir, "2024-01-20-orders-deploy-ran-before-schema",
-                 "release-steps-by-hand", UNLINKED)
+    path = write(
+        sample.archive_dir, "2024-01-20-orders-deploy-ran-before-schema", "release-steps-by-hand", UNLINKED
+    )
     assert _pm060(sample, path) == []
 
 

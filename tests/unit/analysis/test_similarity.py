@@ -61,8 +61,11 @@ def test_pairs_match_brute_force_on_a_small_corpus() -> None:
     docs = [{t: 1.0 for t in rng.sample(vocab, rng.randint(2, 6))} for _ in range(60)]
     corpus = build_corpus(docs)
     found = {(i, j) for i, j, _ in corpus.pairs(0.3)}
-    brute = {(i, j) for i, j in itertools.combinations(range(60), 2)
-             if cosine(corpus.vectors[i], corpus.vectors[j]) >= 0.3}
+    brute = {
+        (i, j)
+        for i, j in itertools.combinations(range(60), 2)
+        if cosine(corpus.vectors[i], corpus.vectors[j]) >= 0.3
+    }
     assert found == brute
 
 
@@ -73,10 +76,17 @@ def test_similar_ranks_by_cosine() -> None:
 
 
 def test_average_linkage_does_not_chain_through_one_stray_pair() -> None:
-    vectors = [{"a": 1.0}, {"a": 0.96, "b": 0.28}, {"a": 0.8, "b": 0.6},
-               {"b": 0.6, "c": 0.8}, {"c": 1.0}, {"c": 0.96, "b": 0.28}]
-    proposals = [(i, j) for i, j in itertools.combinations(range(6), 2)
-                 if cosine(vectors[i], vectors[j]) > 0.2]
+    vectors = [
+        {"a": 1.0},
+        {"a": 0.96, "b": 0.28},
+        {"a": 0.8, "b": 0.6},
+        {"b": 0.6, "c": 0.8},
+        {"c": 1.0},
+        {"c": 0.96, "b": 0.28},
+    ]
+    proposals = [
+        (i, j) for i, j in itertools.combinations(range(6), 2) if cosine(vectors[i], vectors[j]) > 0.2
+    ]
     groups = average_linkage([[i] for i in range(6)], vectors, proposals, 0.5)
     assert sorted(sorted(g) for g in groups) == [[0, 1, 2], [3, 4, 5]]
 

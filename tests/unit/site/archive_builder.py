@@ -52,12 +52,23 @@ def front(day: str, slug: str, **changes: Any) -> dict[str, Any]:
         },
         "impact": {"users": 300, "orders_lost": 12},
         "trigger": "A deploy shipped a breaking change.",
-        "root_causes": [{"category": f"cause-{slug}", "kind": "prevention",
-                         "summary": "Nothing tests the checkout flow before a release."}],
-        "action_items": [{"title": "Add a post-deploy smoke check of checkout",
-                          "bucket": "detection", "owner": "Sam Okafor", "due": day,
-                          "link": "https://github.com/fernhill/platform/issues/1",
-                          "status": "open"}],
+        "root_causes": [
+            {
+                "category": f"cause-{slug}",
+                "kind": "prevention",
+                "summary": "Nothing tests the checkout flow before a release.",
+            }
+        ],
+        "action_items": [
+            {
+                "title": "Add a post-deploy smoke check of checkout",
+                "bucket": "detection",
+                "owner": "Sam Okafor",
+                "due": day,
+                "link": "https://github.com/fernhill/platform/issues/1",
+                "status": "open",
+            }
+        ],
     }
     data.update(changes)
     return data

@@ -13,17 +13,23 @@ from mortem.model import Postmortem
 from mortem.render import exports
 
 Load = Callable[[], list[Postmortem]]
-LONG = ("Réécrire le script de rollback; vérifier l'état des migrations, puis arrêter — "
-        "avant tout retour en arrière 🚦 au-delà d'un changement de schéma, \\ et c'est tout")
+LONG = (
+    "Réécrire le script de rollback; vérifier l'état des migrations, puis arrêter — "
+    "avant tout retour en arrière 🚦 au-delà d'un changement de schéma, \\ et c'est tout"
+)
 
 
 def items() -> list[dict[str, str]]:
-    base = {"bucket": "mitigation", "owner": "Sam Okafor",
-            "link": "https://github.com/fernhill/platform/issues/9"}
-    return [{**base, "title": LONG, "due": "2026-12-03", "status": "open"},
-            {**base, "title": "done already", "due": "2026-10-01", "status": "done",
-             "closed": "2026-10-02"},
-            {**base, "title": "late one", "due": "2026-10-21", "status": "open"}]
+    base = {
+        "bucket": "mitigation",
+        "owner": "Sam Okafor",
+        "link": "https://github.com/fernhill/platform/issues/9",
+    }
+    return [
+        {**base, "title": LONG, "due": "2026-12-03", "status": "open"},
+        {**base, "title": "done already", "due": "2026-10-01", "status": "done", "closed": "2026-10-02"},
+        {**base, "title": "late one", "due": "2026-10-21", "status": "open"},
+    ]
 
 
 def unfold(ics: str) -> list[str]:
@@ -72,8 +78,7 @@ def test_json_records_have_the_documented_keys(write: Writer, load: Load) -> Non
     record = incidents["incidents"][0]
     assert record["time_to_detect_minutes"] == 7.0 and record["open_action_items"] == 2
     late = actions["action_items"][2]
-    assert (late["id"], late["overdue"], late["overdue_days"]) == (
-        "2026-10-07-checkout#2", True, 38)
+    assert (late["id"], late["overdue"], late["overdue_days"]) == ("2026-10-07-checkout#2", True, 38)
     # The exports page documents every field; a field added without a word there fails here.
     documented = set(re.findall(r'"([a-z_]+)":', exports.EXPORTS_DOC))
     for key in {*incidents, *actions, *record, *late, *record["times"]}:

@@ -28,6 +28,10 @@ print(code, site, other)
 def test_mortem_check_imports_nothing_of_the_site_or_other_commands() -> None:
     fixtures = REPO / "tests" / "fixtures" / "rules"
     sample = next((fixtures / "good").glob("*.md"))
-    done = subprocess.run([sys.executable, "-c", PROBE, str(sample), str(fixtures / "mortem.toml")],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(sample), str(fixtures / "mortem.toml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.strip().splitlines()[-1] == "0 [] []"

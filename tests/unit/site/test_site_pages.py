@@ -19,8 +19,18 @@ from mortem.rules import ALL_RULES
 from mortem.site import Page, pages, read_archive
 
 Load = Callable[[], list[Postmortem]]
-SECTIONS = {"index.md", "archive/index.md", "patterns.md", "metrics.md", "follow-through.md",
-            "rules/index.md", "exports.md", "incidents.json", "actions.json", "actions.ics"}
+SECTIONS = {
+    "index.md",
+    "archive/index.md",
+    "patterns.md",
+    "metrics.md",
+    "follow-through.md",
+    "rules/index.md",
+    "exports.md",
+    "incidents.json",
+    "actions.json",
+    "actions.ics",
+}
 
 
 def by_path(generated: list[Page]) -> dict[str, str]:
@@ -67,17 +77,21 @@ def test_an_empty_archive_still_has_every_section(config: Config, load: Load) ->
     assert broken_links(site) == []
 
 
-def test_one_postmortem_gets_its_page_and_a_row_everywhere(write: Writer, config: Config,
-                                                           load: Load) -> None:
+def test_one_postmortem_gets_its_page_and_a_row_everywhere(write: Writer, config: Config, load: Load) -> None:
     write("2026-10-07", "checkout-deploy")
     site = by_path(pages(load(), config, TODAY))
     page = site["2026-10-07-checkout-deploy.md"]
     assert page.startswith("---\nhide:\n  - navigation\n---\n")
     assert body(page).startswith("# Checkout failed on 2026-10-07\n")
-    for fact in ("Severity: [SEV2](archive/severity/sev2.md)",
-                 "Services: [checkout](archive/service/checkout.md)", "Time to detect: 7 min",
-                 "Time to acknowledge: 3 min", "Duration: 40 min", "users affected 300",
-                 "## Root cause\n1. Why did checkout fail?"):
+    for fact in (
+        "Severity: [SEV2](archive/severity/sev2.md)",
+        "Services: [checkout](archive/service/checkout.md)",
+        "Time to detect: 7 min",
+        "Time to acknowledge: 3 min",
+        "Duration: 40 min",
+        "users affected 300",
+        "## Root cause\n1. Why did checkout fail?",
+    ):
         assert fact in page
     # Due 2026-10-07, open, seen from 2026-11-28: 52 days late.
     assert "<strong>overdue by 52 days</strong>" in page
@@ -86,8 +100,10 @@ def test_one_postmortem_gets_its_page_and_a_row_everywhere(write: Writer, config
     assert "archive/service/checkout.md" in site and "archive/severity/sev2.md" in site
     assert "2026-10-07-checkout-deploy.md" in site["archive/index.md"]
     assert "| 40 min | 7 min | 3 min | final |" in site["archive/index.md"]
-    assert "[Checkout failed on 2026-10-07](../../2026-10-07-checkout-deploy.md) · SEV2 · checkout · " \
-           "duration 40 min · detect 7 min · acknowledge 3 min · final" in site["archive/service/checkout.md"]
+    assert (
+        "[Checkout failed on 2026-10-07](../../2026-10-07-checkout-deploy.md) · SEV2 · checkout · "
+        "duration 40 min · detect 7 min · acknowledge 3 min · final" in site["archive/service/checkout.md"]
+    )
     assert "1 overdue" in site["follow-through.md"]
     assert "**overdue by 52 days** (due 2026-10-07)" in site["follow-through.md"]
     assert '<a href="https://github.com/fernhill/platform/issues/1">#1</a>' in site["follow-through.md"]
@@ -96,8 +112,9 @@ def test_one_postmortem_gets_its_page_and_a_row_everywhere(write: Writer, config
     assert broken_links(site) == []
 
 
-def test_a_postmortem_with_no_times_recorded_draws_no_time_charts(write: Writer, config: Config,
-                                                                   load: Load) -> None:
+def test_a_postmortem_with_no_times_recorded_draws_no_time_charts(
+    write: Writer, config: Config, load: Load
+) -> None:
     write("2026-10-07", "no-times", times={"started": "2026-10-07T12:00:00+00:00"})
     site = by_path(pages(load(), config, TODAY))
     page = site["2026-10-07-no-times.md"]
@@ -112,10 +129,24 @@ def test_a_postmortem_with_no_times_recorded_draws_no_time_charts(write: Writer,
 
 def test_hostile_front_matter_renders_as_text(write: Writer, config: Config, load: Load) -> None:
     nasty = "<script>alert(1)</script> **bold** [link](http://x) | pipe `code` # hash"
-    write("2026-10-07", "nasty", title=nasty, trigger=nasty, authors=[nasty],
-          root_causes=[{"category": "x", "kind": "prevention", "summary": nasty}],
-          action_items=[{"title": nasty, "bucket": "detection", "owner": nasty,
-                         "due": "2026-12-01", "link": "javascript:alert(1)", "status": "open"}])
+    write(
+        "2026-10-07",
+        "nasty",
+        title=nasty,
+        trigger=nasty,
+        authors=[nasty],
+        root_causes=[{"category": "x", "kind": "prevention", "summary": nasty}],
+        action_items=[
+            {
+                "title": nasty,
+                "bucket": "detection",
+                "owner": nasty,
+                "due": "2026-12-01",
+                "link": "javascript:alert(1)",
+                "status": "open",
+            }
+        ],
+    )
     site = by_path(pages(load(), config, TODAY))
     for path in ("2026-10-07-nasty.md", "archive/index.md", "follow-through.md", "index.md"):
         rendered = html(site[path])
@@ -144,47 +175,58 @@ def test_pages_are_the_same_for_the_same_archive(write: Writer, config: Config, 
     assert pages(docs, config, TODAY) == pages(load(), config, TODAY)
 
 
-def test_related_incidents_come_from_the_pattern_engine(write: Writer, config: Config,
-                                                         load: Load) -> None:
-    shared = [{"category": "manual-deploy-ordering", "kind": "prevention",
-               "summary": "Migrations are run by hand after the deploy."}]
+def test_related_incidents_come_from_the_pattern_engine(write: Writer, config: Config, load: Load) -> None:
+    shared = [
+        {
+            "category": "manual-deploy-ordering",
+            "kind": "prevention",
+            "summary": "Migrations are run by hand after the deploy.",
+        }
+    ]
     write("2026-10-01", "first", root_causes=shared)
     write("2026-10-07", "second", root_causes=shared)
     site = by_path(pages(load(), config, TODAY))
     related = site["2026-10-07-second.md"].split("## Related incidents")[1]
-    assert "- 2026-10-01 [Checkout failed on 2026-10-01](2026-10-01-first.md): " \
-           "same category manual-deploy-ordering" in related
-    assert "## manual-deploy-ordering: 2 incidents this quarter, no open prevention items" in \
-        site["patterns.md"]
+    assert (
+        "- 2026-10-01 [Checkout failed on 2026-10-01](2026-10-01-first.md): "
+        "same category manual-deploy-ordering" in related
+    )
+    assert (
+        "## manual-deploy-ordering: 2 incidents this quarter, no open prevention items" in site["patterns.md"]
+    )
     assert 'data-chart="pattern-per-quarter"' in site["patterns.md"]
 
 
 def test_read_archive_reports_check_errors_and_keeps_readable_docs(
-        write: Writer, archive_dir: Path, config: Config) -> None:
+    write: Writer, archive_dir: Path, config: Config
+) -> None:
     write("2026-10-07", "fine")
     (archive_dir / "2026-10-08-broken.md").write_text("---\ntitle: [unclosed\n---\n")
     archive = read_archive(config, TODAY)
     assert [d.id for d in archive.docs] == ["2026-10-07-fine"]
-    assert any(f.path.endswith("2026-10-08-broken.md") and f.is_error
-               for f in archive.check.findings)
+    assert any(f.path.endswith("2026-10-08-broken.md") and f.is_error for f in archive.check.findings)
 
 
 def test_cost_of_downtime_is_shown_stated_or_estimated(write: Writer, tmp_path: Path, load: Load) -> None:
-    config = Config(root=tmp_path, archive="postmortems", cost_per_minute=10.0,
-                    service_cost_per_minute={"checkout": 25.0})
+    config = Config(
+        root=tmp_path, archive="postmortems", cost_per_minute=10.0, service_cost_per_minute={"checkout": 25.0}
+    )
     write("2026-10-07", "estimated")
     write("2026-10-09", "stated", impact={"users": 300, "cost_usd": 1234})
     site = by_path(pages(load(), config, TODAY))
     # 40 minutes of downtime at checkout's 25 a minute, estimated; the other as written.
-    assert "Cost of downtime: $1,000 (estimated: duration × cost per minute)  \n" in site[
-        "2026-10-07-estimated.md"]
+    assert (
+        "Cost of downtime: $1,000 (estimated: duration × cost per minute)  \n"
+        in site["2026-10-07-estimated.md"]
+    )
     assert "Cost of downtime: $1,234  \n" in site["2026-10-09-stated.md"]
     assert "## Cost of downtime" in site["metrics.md"]
     assert "| 2026-Q4 | 2 | $2,234 |" in site["metrics.md"]
 
 
-def test_small_events_are_published_and_linked_from_home(write: Writer, config: Config, load: Load,
-                                                        archive_dir: Path) -> None:
+def test_small_events_are_published_and_linked_from_home(
+    write: Writer, config: Config, load: Load, archive_dir: Path
+) -> None:
     write("2026-10-07", "checkout-deploy")
     assert "Small events" not in by_path(pages(load(), config, TODAY))["index.md"]
     (archive_dir / "notes.md").write_text("# Small events\n\n- 2026-10-01 One payments timeout, recovered\n")
@@ -194,19 +236,25 @@ def test_small_events_are_published_and_linked_from_home(write: Writer, config: 
     assert broken_links(site) == []
 
 
-def test_lists_and_reports_stay_out_of_the_search_index(write: Writer, config: Config,
-                                                        load: Load) -> None:
+def test_lists_and_reports_stay_out_of_the_search_index(write: Writer, config: Config, load: Load) -> None:
     write("2026-10-07", "checkout-deploy")
     site = by_path(pages(load(), config, TODAY))
-    for path in ("archive/index.md", "archive/service/checkout.md", "archive/severity/sev2.md",
-                 "follow-through.md", "metrics.md", "patterns.md"):
+    for path in (
+        "archive/index.md",
+        "archive/service/checkout.md",
+        "archive/severity/sev2.md",
+        "follow-through.md",
+        "metrics.md",
+        "patterns.md",
+    ):
         assert "\nsearch:\n  exclude: true\n---\n" in site[path], path
     for path in ("2026-10-07-checkout-deploy.md", "index.md", "rules/index.md", "exports.md"):
         assert "search:" not in site[path], path
 
 
-def test_long_lists_stay_complete_but_compact(write: Writer, config: Config, load: Load,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_lists_stay_complete_but_compact(
+    write: Writer, config: Config, load: Load, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(site_pages, "ARCHIVE_TABLE_ROWS", 2)
     monkeypatch.setattr(report_pages, "RECENT_INCIDENTS", 2)
     for day in ("2026-08-03", "2026-09-10", "2026-10-07"):
@@ -226,16 +274,24 @@ def test_long_lists_stay_complete_but_compact(write: Writer, config: Config, loa
     assert broken_links(site) == []
 
 
-def test_patterns_past_the_leading_ones_take_a_line_each(write: Writer, config: Config, load: Load,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_patterns_past_the_leading_ones_take_a_line_each(
+    write: Writer, config: Config, load: Load, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(report_pages, "DETAILED_PATTERNS", 0)
-    shared = [{"category": "manual-deploy-ordering", "kind": "prevention",
-               "summary": "Migrations are run by hand after the deploy."}]
+    shared = [
+        {
+            "category": "manual-deploy-ordering",
+            "kind": "prevention",
+            "summary": "Migrations are run by hand after the deploy.",
+        }
+    ]
     write("2026-10-01", "first", root_causes=shared)
     write("2026-10-07", "second", root_causes=shared)
     site = by_path(pages(load(), config, TODAY))
     patterns = site["patterns.md"]
     assert "pattern-per-quarter" not in patterns and "## Other recurring causes" in patterns
-    assert "- **manual-deploy-ordering**: [2026-10-01](2026-10-01-first.md), " \
-           "[2026-10-07](2026-10-07-second.md); open items: 2 detection" in patterns
+    assert (
+        "- **manual-deploy-ordering**: [2026-10-01](2026-10-01-first.md), "
+        "[2026-10-07](2026-10-07-second.md); open items: 2 detection" in patterns
+    )
     assert broken_links(site) == []

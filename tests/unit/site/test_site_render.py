@@ -13,8 +13,9 @@ from mortem.render.charts import Series, bar_chart, point_chart
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.mark.parametrize(("minutes", "shown"), [
-    (0, "0 min"), (7, "7 min"), (78, "1 h 18 min"), (60 * 26 + 5, "1 d 2 h")])
+@pytest.mark.parametrize(
+    ("minutes", "shown"), [(0, "0 min"), (7, "7 min"), (78, "1 h 18 min"), (60 * 26 + 5, "1 d 2 h")]
+)
 def test_duration(minutes: int, shown: str) -> None:
     assert md.duration(timedelta(minutes=minutes)) == shown
     assert md.duration(None) == md.DASH
@@ -43,9 +44,14 @@ def svg_of(figure: str) -> ET.Element:
 
 
 def test_bar_chart_draws_a_bar_per_value_and_escapes_labels() -> None:
-    figure = bar_chart("Title <&>", "caption", ["2026-01", "<b>"],
-                       [Series("opened", [1, 3], "#000"), Series("closed", [0, 2], "#111")],
-                       "items", "kind")
+    figure = bar_chart(
+        "Title <&>",
+        "caption",
+        ["2026-01", "<b>"],
+        [Series("opened", [1, 3], "#000"), Series("closed", [0, 2], "#111")],
+        "items",
+        "kind",
+    )
     svg = svg_of(figure)
     assert len(svg.findall(f"{SVG}rect")) == 4 + 2  # bars plus legend swatches
     assert "<b>" not in figure and "&lt;b&gt;" in figure
@@ -53,8 +59,15 @@ def test_bar_chart_draws_a_bar_per_value_and_escapes_labels() -> None:
 
 
 def test_point_chart_skips_missing_values_and_breaks_the_line() -> None:
-    figure = point_chart("t", "c", ["a", "b", "c", "d"], Series("p", [1, None, 3, 4], "#000"),
-                         Series("m", [1, None, 2, 3], "#111"), "minutes", "kind")
+    figure = point_chart(
+        "t",
+        "c",
+        ["a", "b", "c", "d"],
+        Series("p", [1, None, 3, 4], "#000"),
+        Series("m", [1, None, 2, 3], "#111"),
+        "minutes",
+        "kind",
+    )
     svg = svg_of(figure)
     assert len(svg.findall(f"{SVG}circle")) == 3
     path = svg.find(f"{SVG}path").get("d")

@@ -240,12 +240,17 @@ def _members(analysis: _Analysis, position: int) -> _Members:
 
 
 def _with(doc: Postmortem, docs: Sequence[Postmortem]) -> Sequence[Postmortem]:
-    """The archive as it would be with doc in it: unchanged when it already holds this text
-    (so the cached analysis is reused for every file of a `mortem check` run)."""
+    """The archive as it would be with doc in it: unchanged when it already holds what the
+    analysis reads of doc, its front matter and Root cause section (so the cached analysis
+    is reused for every file of a `mortem check` run, whose archive may be slim copies)."""
     same = _identity(docs)[1].get(doc.id, [])
-    if same and all(d is doc or d.text == doc.text for d in same):
+    if same and all(d is doc or _same_facts(d, doc) for d in same):
         return docs
     return [*(d for d in docs if d.id != doc.id), doc]
+
+
+def _same_facts(a: Postmortem, b: Postmortem) -> bool:
+    return a.front == b.front and a.section("Root cause") == b.section("Root cause")
 
 
 # --- building the analysis -------------------------------------------------------------

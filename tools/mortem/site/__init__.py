@@ -41,9 +41,7 @@ def read_archive(config: Config, today: date) -> Archive:
     # the one the pages use (analyses are kept per settings object and postmortems). Grouping
     # reads the item titles, and the pages' "shared terms" are spelled as first met: they
     # must not depend on whether PM060 ran or its findings came from the cache.
-    context = Context(
-        config=replace(config), archive_ids=ids_of(files), today=today, documents=docs
-    )
+    context = Context(config=replace(config), archive_ids=ids_of(files), today=today, documents=docs)
     return Archive(docs.docs, check_files(files, reader, context))
 
 

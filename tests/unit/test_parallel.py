@@ -1,0 +1,110 @@
+"""A check on every core finds exactly what the check in one process finds.
+
+With no cache, `mortem check` of a large batch parses in forked workers, which run each
+file's own rules and send back slim copies (mortem.archive.slim) for the archive-wide rules.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mortem import parallel
+from mortem.archive import Reader, archive_files, slim
+from mortem.checker import CONTEXT_RULES, _check_one, active_rules, check_paths
+from mortem.config import load_config
+from mortem.model import Postmortem
+from mortem.rules import Context
+
+TESTS = Path(__file__).parents[1]
+EVAL = TESTS / "eval" / "recurrence" / "postmortems"
+FIXTURES = TESTS / "fixtures" / "rules"
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """The evaluation set (recurrences under other slugs: PM060) with the rule fixtures
+    (an overloaded owner, a missing related id, unreadable files) in one archive folder."""
+    folder = tmp_path / "postmortems"
+    shutil.copytree(EVAL, folder)
+    for path in [*(FIXTURES / "bad").iterdir(), *(FIXTURES / "good").iterdir()]:
+        shutil.copy(path, folder / path.name)
+    config = (FIXTURES / "mortem.toml").read_text().replace('archive = "good"', 'archive = "postmortems"')
+    (tmp_path / "mortem.toml").write_text(config)
+    return tmp_path
+
+
+def _check(root: Path, workers: str, monkeypatch: pytest.MonkeyPatch, *paths: Path) -> list[object]:
+    monkeypatch.setenv("MORTEM_WORKERS", workers)
+    monkeypatch.chdir(root)
+    return list(check_paths(list(paths), load_config(), today=TODAY).findings)
+
+
+def test_a_check_on_two_cores_finds_what_one_process_finds(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = archive_files(archive / "postmortems")
+    monkeypatch.setenv("MORTEM_WORKERS", "2")  # whatever the machine has
+    assert parallel.workers(len(files)) == 2
+    pooled: list[int] = []
+    real_pool = parallel._pool
+    monkeypatch.setattr(parallel, "_pool", lambda n: pooled.append(n) or real_pool(n))
+    two = _check(archive, "2", monkeypatch)
+    assert pooled == [2], "the check ran in two workers"
+    one = _check(archive, "1", monkeypatch)
+    assert two == one
+    codes = {f.code for f in one}  # type: ignore[attr-defined]
+    assert {"PM060", "PM039", "PM012", "PM001", "PM004", "PM080"} <= codes, "every kind of finding"
+
+
+def test_checking_part_of_a_large_archive_on_two_cores(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files checked among a larger archive: the rest is read only for the archive-wide rules."""
+    files = archive_files(archive / "postmortems")[60:]
+    assert len(files) >= parallel.MIN_FILES
+    assert _check(archive, "2", monkeypatch, *files) == _check(archive, "1", monkeypatch, *files)
+
+
+def test_the_archive_wide_rules_find_the_same_in_slim_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """slim keeps what the archive-wide rules read: each file's findings are the same."""
+    for root, config_file in ((EVAL.parent, None), (FIXTURES, FIXTURES / "mortem.toml")):
+        monkeypatch.chdir(root)
+        config = load_config(config_file)
+        folder = EVAL if config_file is None else FIXTURES / "bad"
+        reader = Reader(config, store=None)
+        docs = [d for d in map(reader.load, archive_files(folder)) if isinstance(d, Postmortem)]
+        wider = [(r, level) for r, level in active_rules(config) if r.code in CONTEXT_RULES]
+        ids = frozenset(d.id for d in docs)
+        full = Context(config=config, archive_ids=ids, today=TODAY, documents=tuple(docs))
+        thin = Context(config=config, archive_ids=ids, today=TODAY, documents=tuple(map(slim, docs)))
+        found = 0
+        for doc in docs:
+            expected = _check_one(doc, wider, full, load_issues=False)
+            assert _check_one(slim(doc), wider, thin, load_issues=False) == expected, doc.display_path
+            found += len(expected)
+        assert found, "the comparison saw findings"
+
+
+def test_a_worker_that_dies_leaves_the_batch_to_this_process(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-batch (out of memory, say) must not hang the check or lose files."""
+    import os
+    import signal
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    monkeypatch.chdir(archive)
+    files = archive_files(archive / "postmortems")
+    parent = os.getpid()
+
+    def work(path: Path, doc: object) -> str:
+        if os.getpid() != parent and path == files[-1]:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return path.name
+
+    assert parallel.map_loaded(files, load_config(), work) == [path.name for path in files]

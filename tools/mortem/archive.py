@@ -89,12 +89,32 @@ def load_all(paths: Iterable[Path], config: Config) -> Iterator[Postmortem | Loa
         yield reader.load(path)
 
 
-def load_archive(config: Config, warn: Callable[[str], None] | None = None) -> list[Postmortem]:
+def load_archive(
+    config: Config, warn: Callable[[str], None] | None = None, facts_only: bool = False
+) -> list[Postmortem]:
     """Every readable postmortem of the archive, oldest first. Unreadable ones are left out of
     the analysis; `warn` (the commands pass one that prints to stderr) hears about each, with
-    its place, so a report never silently skips a postmortem."""
-    with bulk():
-        return list(Reader(config).archive(warn))
+    its place, so a report never silently skips a postmortem. `facts_only`: slim copies (see
+    `slim`) for a judgement over the archive's facts, read on every core when there is no
+    cache to read them from."""
+    reader = Reader(config)
+    if not facts_only or reader.store is not None:
+        with bulk():
+            docs = list(reader.archive(warn))
+        return [slim(doc) for doc in docs] if facts_only else docs
+    from mortem.parallel import map_loaded
+
+    found = []
+    for doc in map_loaded(reader.archive_paths(), config, _slim_loaded):
+        if isinstance(doc, Postmortem):
+            found.append(doc)
+        elif warn is not None:
+            _warn_left_out(doc, warn)
+    return found
+
+
+def _slim_loaded(path: Path, doc: Loaded) -> Loaded:
+    return slim(doc) if isinstance(doc, Postmortem) else doc
 
 
 @contextmanager
@@ -280,8 +300,8 @@ def over_archive(
     on), so a command over an archive whose facts stand reads no postmortem but the ones it
     warns about: at 10,000 postmortems, loading them was most of `mortem patterns`."""
     reader = Reader(config)
-    if reader.store is None:
-        return compute(load_archive(config, warn))
+    if reader.store is None:  # what is kept under the facts must be computed from them alone
+        return compute(load_archive(config, warn, facts_only=True))
     view = ArchiveView(reader)
     value = view.remember(name, extra, lambda: compute(view.docs), valid)
     reader.warn_left_out(warn)

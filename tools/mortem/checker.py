@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
@@ -76,7 +76,7 @@ def check_files(files: Sequence[Path], reader: Reader, context: Context) -> Chec
     file's bytes (and, for CONTEXT_RULES, the whole archive's) are those checked before."""
     with bulk():
         if reader.store is None:
-            if workers(len(files)) > 1:
+            if workers(len(files)) > 1 and not reader.loaded:  # (the site reads them first)
                 return _check_parallel(files, reader, context)
             return check_documents((reader.load(path) for path in files), context)
         return _check_cached(files, reader, reader.store, context)
@@ -127,7 +127,7 @@ def _finding(path: str, rule: Rule, severity: Severity, issue: Issue) -> Finding
 def _check_parallel(files: Sequence[Path], reader: Reader, context: Context) -> CheckResult:
     """check_documents over many files with no cache: the workers parse every file and run
     its own rules; the archive-wide rules (CONTEXT_RULES) then run here, over the slim copies
-    the workers send back, which `reader` hands to the archive view in place of reading."""
+    the workers send back (never handed to `reader`, whose postmortems stay whole)."""
     rules = active_rules(context.config)
     own = [(rule, level) for rule, level in rules if rule.code not in CONTEXT_RULES]
     wider = [(rule, level) for rule, level in rules if rule.code in CONTEXT_RULES]
@@ -144,15 +144,18 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context) -> 
         return found, doc if isinstance(doc, LoadFailure) else slim(doc)
 
     findings: list[Finding] = []
-    copies: list[Postmortem] = []
+    copies: dict[Path, Loaded] = {}
     batch = [*files, *extra]
     for path, (found, doc) in zip(batch, map_loaded(batch, context.config, work), strict=True):
         findings.extend(found)
-        reader.loaded[(path, doc.display_path)] = doc
-        if path in checked and isinstance(doc, Postmortem):
-            copies.append(doc)
-    for doc in copies:
-        findings.extend(_check_one(doc, wider, context, load_issues=False))
+        copies[path] = doc
+    # The archive as Reader.archive reads it: its files in order, the unreadable left out.
+    archive = tuple(d for d in map(copies.__getitem__, reader.archive_paths()) if isinstance(d, Postmortem))
+    wide = replace(context, documents=archive)
+    for path in files:
+        doc = copies[path]
+        if isinstance(doc, Postmortem):
+            findings.extend(_check_one(doc, wider, wide, load_issues=False))
     return CheckResult(tuple(sorted(findings)), len(files))
 
 

@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     doc = _load_target(args.target, config)
-    links = related(doc, load_archive(config, warn), config, limit=args.limit, earlier_only=not args.all)
+    archive = load_archive(config, warn, facts_only=True)  # the ranking reads only the facts
+    links = related(doc, archive, config, limit=args.limit, earlier_only=not args.all)
     sys.stdout.write(render_related(doc.id, links, args.format))
     return 0
 

@@ -390,13 +390,15 @@ def facts(doc: Postmortem) -> str:
 
 def slim(doc: Postmortem) -> Postmortem:
     """The postmortem as the archive-wide judgements read it: the same front matter (with
-    its positions, to place a finding), suppressions and Root cause section as `facts`
-    covers, without the text and the other sections. A parallel check (mortem.parallel)
+    its positions, to place a finding), suppressions and Root cause prose as `facts` covers,
+    without the text, the other sections and the Root cause's lines. A parallel check (mortem.parallel)
     sends these back from its workers: a third of the bytes, unpickled in a third of the
     time. tests/unit/test_parallel.py checks the archive-wide rules find the same in both."""
     from dataclasses import replace
 
-    root_cause = tuple(s for s in doc.sections if s.title.casefold() == "root cause")
+    root_cause = tuple(
+        replace(s, lines=(), items=()) for s in doc.sections if s.title.casefold() == "root cause"
+    )  # its prose: what `facts` and the analysis read
     return replace(doc, text="", sections=root_cause, headings=())
 
 

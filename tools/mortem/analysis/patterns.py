@@ -250,7 +250,8 @@ def _with(doc: Postmortem, docs: Sequence[Postmortem]) -> Sequence[Postmortem]:
 
 
 def _same_facts(a: Postmortem, b: Postmortem) -> bool:
-    return a.front == b.front and a.section("Root cause") == b.section("Root cause")
+    mine, theirs = a.section("Root cause"), b.section("Root cause")
+    return a.front == b.front and (mine and mine.prose) == (theirs and theirs.prose)
 
 
 # --- building the analysis -------------------------------------------------------------

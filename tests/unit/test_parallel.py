@@ -108,3 +108,21 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process(
         return path.name
 
     assert parallel.map_loaded(files, load_config(), work) == [path.name for path in files]
+
+
+def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site checks the archive first, on every core, and keeps the whole postmortems for
+    its pages: the pages and the check are as in one process."""
+    from mortem.site import pages, read_archive
+
+    monkeypatch.chdir(archive)
+    built = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("MORTEM_WORKERS", workers)
+        config = load_config()
+        read = read_archive(config, TODAY)
+        assert all(doc.text for doc in read.docs), "whole postmortems, not slim copies"
+        built[workers] = (read.check, pages(read.docs, config, TODAY))
+    assert built["2"] == built["1"]

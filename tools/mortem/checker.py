@@ -71,13 +71,14 @@ def check_paths(paths: Sequence[Path], config: Config, today: date | None = None
     return check_files(files, reader, context)
 
 
-def check_files(files: Sequence[Path], reader: Reader, context: Context) -> CheckResult:
+def check_files(files: Sequence[Path], reader: Reader, context: Context, keep: bool = False) -> CheckResult:
     """check_documents over files read by `reader`, with results from its cache when the
-    file's bytes (and, for CONTEXT_RULES, the whole archive's) are those checked before."""
+    file's bytes (and, for CONTEXT_RULES, the whole archive's) are those checked before.
+    `keep`: the caller reads the postmortems next (the site), so `reader` keeps them whole."""
     with bulk():
         if reader.store is None:
-            if workers(len(files)) > 1 and not reader.loaded:  # (the site reads them first)
-                return _check_parallel(files, reader, context)
+            if workers(len(files)) > 1 and not reader.loaded:
+                return _check_parallel(files, reader, context, keep)
             return check_documents((reader.load(path) for path in files), context)
         return _check_cached(files, reader, reader.store, context)
 
@@ -124,10 +125,11 @@ def _finding(path: str, rule: Rule, severity: Severity, issue: Issue) -> Finding
 # --- on every core ----------------------------------------------------------------------
 
 
-def _check_parallel(files: Sequence[Path], reader: Reader, context: Context) -> CheckResult:
+def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, keep: bool) -> CheckResult:
     """check_documents over many files with no cache: the workers parse every file and run
     its own rules; the archive-wide rules (CONTEXT_RULES) then run here, over the slim copies
-    the workers send back (never handed to `reader`, whose postmortems stay whole)."""
+    the workers send back, or with `keep` the whole postmortems, which `reader` then keeps
+    (it is never handed a slim copy)."""
     rules = active_rules(context.config)
     own = [(rule, level) for rule, level in rules if rule.code not in CONTEXT_RULES]
     wider = [(rule, level) for rule, level in rules if rule.code in CONTEXT_RULES]
@@ -141,7 +143,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context) -> 
             found = list(check_documents([doc], context).findings)
         else:
             found = _check_one(doc, own, context)
-        return found, doc if isinstance(doc, LoadFailure) else slim(doc)
+        return found, doc if isinstance(doc, LoadFailure) or keep else slim(doc)
 
     findings: list[Finding] = []
     copies: dict[Path, Loaded] = {}
@@ -149,6 +151,8 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context) -> 
     for path, (found, doc) in zip(batch, map_loaded(batch, context.config, work), strict=True):
         findings.extend(found)
         copies[path] = doc
+        if keep:
+            reader.loaded[(path, doc.display_path)] = doc
     # The archive as Reader.archive reads it: its files in order, the unreadable left out.
     archive = tuple(d for d in map(copies.__getitem__, reader.archive_paths()) if isinstance(d, Postmortem))
     wide = replace(context, documents=archive)

@@ -42,7 +42,8 @@ def read_archive(config: Config, today: date) -> Archive:
     # reads the item titles, and the pages' "shared terms" are spelled as first met: they
     # must not depend on whether PM060 ran or its findings came from the cache.
     context = Context(config=replace(config), archive_ids=ids_of(files), today=today, documents=docs)
-    return Archive(docs.docs, check_files(files, reader, context))
+    check = check_files(files, reader, context, keep=True)  # first: it may read on every core
+    return Archive(docs.docs, check)
 
 
 def pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[Page]:

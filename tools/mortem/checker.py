@@ -208,7 +208,7 @@ def _check_wider(
     archive file's name and bytes, the files checked, and the day."""
     from mortem.cache import digest
 
-    archive = [(path.name, content or "-") for path, content in reader.archive_hashes()]
+    archive = [(name, content or "-") for _, name, content in reader.archive_hashes()]
     key = digest(
         (
             context.today.isoformat(),

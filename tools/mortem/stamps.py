@@ -41,23 +41,31 @@ class Stamps:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.current: dict[Path, tuple[Stamp, str]] = {}
+        self.current: dict[str, tuple[Stamp, str]] = {}  # by file name
         self._saved: tuple[int, dict[str, object]] | None = None
         self._trusted: set[str] = set()
 
     def record(self, path: Path, stamp: Stamp, digest: str) -> None:
         """The hash of the bytes read just after taking this stamp."""
-        self.current[path] = (stamp, digest)
+        self.current[path.name] = (stamp, digest)
 
-    def known_hash(self, path: Path, stamp: Stamp | None) -> str | None:
-        """The saved hash of the file, if its stamp is as saved and can be trusted."""
+    def known_hashes(self, files: list[tuple[Path, str]], max_bytes: int) -> dict[Path, str]:
+        """The saved hash of each file whose stamp is as saved and can be trusted. One pass
+        with no call per file but lstat: at 10,000 postmortems it is most of a pre-commit
+        check."""
         written, saved = self.saved()
-        entry = saved.get(path.name)
-        if not _trusted(entry, stamp, written):
-            return None
-        self.current[path] = entry
-        self._trusted.add(path.name)
-        return entry[1]
+        known: dict[Path, str] = {}
+        current, trusted = self.current, self._trusted
+        for path, name in files:
+            entry = saved.get(name)
+            if entry is None:
+                continue
+            stamp = stamp_of(path, max_bytes)
+            if _trusted(entry, stamp, written):
+                current[name] = entry
+                trusted.add(name)
+                known[path] = entry[1]
+        return known
 
     def saved(self) -> tuple[int, dict[str, object]]:
         """(when the last run saved its stamps, each file name's (stamp, hash)); an entry is
@@ -71,11 +79,12 @@ class Stamps:
                     self._saved = (written, stamps)
         return self._saved
 
-    def save(self, archive: list[Path]) -> None:
-        """Saves the archive files' stamps when they differ from the saved ones, or when a file
+    def save(self, archive: list[str]) -> None:
+        """Saves the stamps of the archive files (by name) when they differ from the saved ones, or when a file
         read this run was changed too recently to be trusted against the old save time."""
         written, saved = self.saved()
-        current = {path.name: self.current[path] for path in archive if path in self.current}
+        mine = self.current
+        current = {name: mine[name] for name in archive if name in mine}
         if current != saved or any(
             not _trusted(entry, entry[0], written)
             for name, entry in current.items()

@@ -80,8 +80,9 @@ class Stamps:
         return self._saved
 
     def save(self, archive: list[str]) -> None:
-        """Saves the stamps of the archive files (by name) when they differ from the saved ones, or when a file
-        read this run was changed too recently to be trusted against the old save time."""
+        """Saves the stamps of the archive files (by name) when they differ from the saved
+        ones, or when a file read this run was changed too recently to be trusted against the
+        old save time."""
         written, saved = self.saved()
         mine = self.current
         current = {name: mine[name] for name in archive if name in mine}

@@ -129,7 +129,7 @@ class _Analysis:
     in_patterns: dict[int, list[int]] | None = None  # cause -> the patterns holding it, in rank order
     members: dict[int, _Members] = field(default_factory=dict)  # pattern position -> its index
     item_causes: dict[int, list[int]] = field(default_factory=dict)  # doc -> each item's cause
-    titles_read: set[int] = field(default_factory=set)  # docs whose item titles `words` has seen
+    title_terms: dict[int, list[list[str]]] = field(default_factory=dict)  # doc -> each item title's terms
 
 
 def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
@@ -143,8 +143,12 @@ def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
 
 
 def _patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
+    from mortem.archive import bulk
+
     analysis = _analyse(docs, config)
-    return [_with_items(analysis, pattern, group) for pattern, group in _grouped(analysis)]
+    grouped = _grouped(analysis)
+    with bulk():  # placing the items allocates enough to start a full collection (see bulk)
+        return [_with_items(analysis, pattern, group) for pattern, group in grouped]
 
 
 def archive_patterns(config: Config, warn: Callable[[str], None]) -> list[Pattern]:
@@ -256,8 +260,27 @@ def _same_facts(a: Postmortem, b: Postmortem) -> bool:
 
 # --- building the analysis -------------------------------------------------------------
 
-_CACHE: OrderedDict[tuple[int, ...], _Analysis] = OrderedDict()
-_Identity = tuple[tuple[int, ...], dict[str, list[Postmortem]]]
+
+class _Ids:
+    """The objects' ids in an archive sequence, as a key hashed once. `mortem check` looks its
+    analysis up for every file, and hashing a tuple of 10,000 ids each time (tuples do not
+    keep their hash) was most of what recurrence_of cost per file."""
+
+    __slots__ = ("hash", "ids")
+
+    def __init__(self, ids: tuple[int, ...]) -> None:
+        self.ids = ids
+        self.hash = hash(ids)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Ids) and self.hash == other.hash and self.ids == other.ids
+
+
+_CACHE: OrderedDict[tuple[int, _Ids], _Analysis] = OrderedDict()
+_Identity = tuple[_Ids, dict[str, list[Postmortem]]]
 _IDENTITIES: OrderedDict[int, tuple[Sequence[Postmortem], _Identity]] = OrderedDict()
 
 
@@ -273,7 +296,7 @@ def _identity(docs: Sequence[Postmortem]) -> _Identity:
     by_id: dict[str, list[Postmortem]] = {}
     for d in docs:
         by_id.setdefault(d.id, []).append(d)
-    found = (tuple(map(id, docs)), by_id)
+    found = (_Ids(tuple(map(id, docs))), by_id)
     if frozen:
         _IDENTITIES[id(docs)] = (docs, found)  # keeps docs alive, so its id stays its own
         while len(_IDENTITIES) > 4:
@@ -284,7 +307,7 @@ def _identity(docs: Sequence[Postmortem]) -> _Identity:
 def _analyse(docs: Sequence[Postmortem], config: Config) -> _Analysis:
     """Vectorise an archive once: the site asks for every page's related incidents, and
     `mortem check` asks for every file, over the same archive."""
-    key = (id(config), *_identity(docs)[0])
+    key = (id(config), _identity(docs)[0])
     cached = _CACHE.get(key)
     if cached is not None:
         _CACHE.move_to_end(key)
@@ -513,12 +536,6 @@ def _components(analysis: _Analysis) -> list[list[int]]:
     `related` link their text supports) start as one group; groups then merge by average
     linkage over root-cause text similarity."""
     causes = analysis.causes
-    factor = [DETECTION_DISCOUNT if _is_detection(c) else 1.0 for c in causes]  # as in _discounted
-    proposals = [
-        (i, j)
-        for i, j, score in analysis.corpus.pairs(EDGE_MIN)
-        if causes[i].doc != causes[j].doc and score * min(factor[i], factor[j]) >= EDGE_MIN
-    ]
     start = _UnionFind(len(causes))
     for members in analysis.by_key.values():
         for member in members[1:]:
@@ -533,8 +550,28 @@ def _components(analysis: _Analysis) -> list[list[int]]:
             score, i, j = max(pairs, default=(0.0, 0, 0))
             if pairs and score >= LINKED_THRESHOLD:
                 start.union(i, j)
-    groups = average_linkage(start.groups(), _discounted(analysis), proposals, LINK_THRESHOLD)
+    groups = start.groups()
+    groups = average_linkage(groups, _discounted(analysis), _proposals(analysis, groups), LINK_THRESHOLD)
     return [g for g in groups if len({causes[c].doc for c in g}) > 1]
+
+
+def _proposals(analysis: _Analysis, groups: list[list[int]]) -> list[tuple[int, int]]:
+    """Pairs of causes in different postmortems whose text is similar (EDGE_MIN, discounted).
+
+    A pair inside one starting group is not searched: average_linkage reads a proposal only
+    for the two groups it joins, and skips it when they are one. So its cosine, a fifth of
+    the pairs' work at 10,000 postmortems, would change nothing."""
+    causes = analysis.causes
+    factor = [DETECTION_DISCOUNT if _is_detection(c) else 1.0 for c in causes]  # as in _discounted
+    group_of = [0] * len(causes)
+    for g, members in enumerate(groups):
+        for c in members:
+            group_of[c] = g
+    return [
+        (i, j)
+        for i, j, score in analysis.corpus.pairs(EDGE_MIN, together=group_of)
+        if causes[i].doc != causes[j].doc and score * min(factor[i], factor[j]) >= EDGE_MIN
+    ]
 
 
 class _UnionFind:
@@ -586,12 +623,17 @@ def _pattern(analysis: _Analysis, group: list[int]) -> Pattern:
 def _read_titles(analysis: _Analysis, doc_index: int) -> None:
     """Let `words` see the item titles that placing the doc's items reads (_items_for), in the
     order it would: a name made of shared terms shows each stem's first spelling seen."""
-    doc = analysis.docs[doc_index]
-    if doc_index in analysis.titles_read or len(analysis.by_doc[doc.id]) == 1:
-        return
-    analysis.titles_read.add(doc_index)
-    for item in doc.action_items:
-        analysis.words.terms(item.title or "")
+    if len(analysis.by_doc[analysis.docs[doc_index].id]) > 1:
+        _title_terms(analysis, doc_index)
+
+
+def _title_terms(analysis: _Analysis, doc_index: int) -> list[list[str]]:
+    """The terms of each action item's title, read once: placing the items reads them again."""
+    found = analysis.title_terms.get(doc_index)
+    if found is None:
+        titles = (item.title or "" for item in analysis.docs[doc_index].action_items)
+        found = analysis.title_terms[doc_index] = [analysis.words.terms(title) for title in titles]
+    return found
 
 
 def _with_items(analysis: _Analysis, pattern: Pattern, group: list[int]) -> Pattern:
@@ -643,15 +685,16 @@ def _items_for(analysis: _Analysis, doc_index: int, causes: list[int]) -> list[A
     best = analysis.item_causes.get(doc_index)
     if best is None:
         best = analysis.item_causes[doc_index] = [
-            _item_cause(analysis, own, item) for item in doc.action_items
+            _item_cause(analysis, own, item, terms)
+            for item, terms in zip(doc.action_items, _title_terms(analysis, doc_index), strict=True)
         ]
     return [item for item, cause in zip(doc.action_items, best, strict=True) if cause in causes]
 
 
-def _item_cause(analysis: _Analysis, own: list[int], item: ActionItem) -> int:
-    """The cause an item belongs to: the one whose words it shares most, with detection
-    items preferring detection causes."""
-    vector = analysis.corpus.vectorise(Counter(analysis.words.terms(item.title or "")))
+def _item_cause(analysis: _Analysis, own: list[int], item: ActionItem, terms: list[str]) -> int:
+    """The cause an item (whose title has these terms) belongs to: the one whose words it
+    shares most, with detection items preferring detection causes."""
+    vector = analysis.corpus.vectorise(Counter(terms))
     detection_item = item.bucket == "detection"
 
     def fit(c: int) -> tuple[float, int]:

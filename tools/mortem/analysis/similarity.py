@@ -11,13 +11,15 @@ grows with the number of terms and proposed pairs, which is capped per vector.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+import operator
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 Vector = dict[str, float]
@@ -80,9 +82,11 @@ class Words:
 
     def terms(self, text: str) -> list[str]:
         """The stemmed content words of a text, with synonyms replaced by their canonical form."""
+        stems = self._stems(_WORD.findall(text.casefold().replace("’", "'")))
+        if self.starts.isdisjoint(stems):  # most texts: no synonym to look for, only stop words
+            return list(itertools.filterfalse(self.stop.__contains__, stems))
         out: list[str] = []
-        seen, stop, starts = self.seen, self.stop, self.starts  # locals: this runs per word
-        stems = [seen.get(raw) or self._stem(raw) for raw in _WORD.findall(text.casefold().replace("’", "'"))]
+        stop, starts = self.stop, self.starts  # locals: this runs per word
         i = 0
         count = len(stems)
         while i < count:
@@ -103,14 +107,20 @@ class Words:
             i += 1
         return out
 
+    def _stems(self, raws: list[str]) -> list[str]:
+        """Each word's stem. Once an archive's words are known, a word seen before is the rule:
+        looking them all up in one call (map, in C) spares a Python step per word."""
+        seen = self.seen
+        try:
+            return list(map(seen.__getitem__, raws))
+        except KeyError:  # a new word: stem the text in order, so `surface` meets words as before
+            return [seen.get(raw) or self._stem(raw) for raw in raws]
+
     def kinds_in(self, terms: Sequence[str]) -> list[str]:
         """The kinds of cause ([concepts] in the data file) these terms name, each once, as
         terms of their own (KIND_PREFIX + name), so texts in different words meet on them."""
-        found: dict[str, None] = {}
-        for term in terms:
-            for kind in self.kinds.get(term, ()):
-                found[kind] = None
-        return list(found)
+        named = filter(None, map(self.kinds.get, terms))  # each term's kinds, for those that name any
+        return list(dict.fromkeys(itertools.chain.from_iterable(named)))
 
     def _stem(self, raw: str) -> str:
         """Stem once per distinct word; stop words (by spelling or stem) become their stem,
@@ -206,12 +216,21 @@ class Corpus:
 
     vectors: list[Vector]
     idf: dict[str, float]
-    postings: dict[str, list[int]]
+
+    @cached_property
+    def postings(self) -> dict[str, list[int]]:
+        """Each term's documents, in order. Built on first use: only the search for one text's
+        matches (`related`) reads it, not the pairs that patterns and PM060 are made of."""
+        postings: dict[str, list[int]] = {}
+        for doc, vector in enumerate(self.vectors):
+            for term in vector:
+                postings.setdefault(term, []).append(doc)
+        return postings
 
     def vectorise(self, counts: Mapping[str, float]) -> Vector:
         """A vector for a text outside the corpus, weighted by the corpus's idf."""
         unseen = math.log(len(self.vectors) + 1) + IDF_FLOOR
-        return _normalised({t: _tf(n) * self.idf.get(t, unseen) for t, n in counts.items()})
+        return _normalised(_weighted(counts, self.idf, unseen))
 
     def similar(self, vector: Vector, min_score: float) -> list[tuple[int, float]]:
         """Corpus documents with cosine >= min_score (> 0) to the vector, best first."""
@@ -254,25 +273,20 @@ class Corpus:
         return sorted(found, key=lambda pair: (-pair[1], pair[0]))
 
     def pairs(
-        self, threshold: float, allowed: Iterable[int] | None = None
+        self, threshold: float, allowed: Iterable[int] | None = None, together: Sequence[int] | None = None
     ) -> Iterator[tuple[int, int, float]]:
-        """Every pair (i < j) with cosine >= threshold (> 0), without comparing all pairs."""
-        yield from _blocked_pairs(self.vectors, threshold, allowed)
+        """Every pair (i < j) with cosine >= threshold (> 0), without comparing all pairs.
+        With `together` (a label per document), pairs with the same label are left out
+        unscored: documents a caller already holds together need no similarity."""
+        yield from _blocked_pairs(self.vectors, threshold, allowed, together)
 
 
 def build_corpus(documents: Sequence[Mapping[str, float]]) -> Corpus:
     """Weighted term counts -> TF-IDF (smoothed idf, sublinear tf), as scikit-learn computes it."""
-    df: Counter[str] = Counter()
-    for counts in documents:
-        df.update(counts.keys())
+    df = Counter(itertools.chain.from_iterable(documents))  # each document's terms, once each
     n = len(documents)
     idf = {t: math.log((1 + n) / (1 + d)) + IDF_FLOOR for t, d in df.items()}
-    vectors = [_normalised({t: _tf(c) * idf[t] for t, c in counts.items()}) for counts in documents]
-    postings: dict[str, list[int]] = {}
-    for doc, vector in enumerate(vectors):
-        for term in vector:
-            postings.setdefault(term, []).append(doc)
-    return Corpus(vectors, idf, postings)
+    return Corpus([_normalised(_weighted(counts, idf, 0.0)) for counts in documents], idf)  # none unseen
 
 
 def cosine(a: Vector, b: Vector) -> float:
@@ -286,17 +300,25 @@ def shared_terms(a: Vector, b: Vector, limit: int = 3) -> list[str]:
     return [t for _, t in products[:limit]]
 
 
-def _tf(count: float) -> float:
-    return 1.0 + math.log(count) if count >= 1 else count
+def _weighted(counts: Mapping[str, float], idf: Mapping[str, float], unseen: float) -> Vector:
+    """Each term's sublinear tf (1 + log count; a count below 1 as it is) times its idf
+    (`unseen` for a term the corpus lacks). Written out in one comprehension: a function
+    call per term was a fifth of the corpus's time."""
+    log, weight = math.log, idf.get
+    return {t: (1.0 + log(c) if c >= 1 else c) * weight(t, unseen) for t, c in counts.items()}
 
 
 def _normalised(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
-    return {t: w / norm for t, w in vector.items()} if norm else {}
+    weights = vector.values()
+    norm = math.sqrt(sum(map(operator.mul, weights, weights)))  # summed in order, as a generator would
+    return dict(zip(vector, map(norm.__rtruediv__, weights), strict=True)) if norm else {}  # each w / norm
 
 
 def _blocked_pairs(
-    vectors: Sequence[Vector], threshold: float, allowed: Iterable[int] | None
+    vectors: Sequence[Vector],
+    threshold: float,
+    allowed: Iterable[int] | None,
+    together: Sequence[int] | None = None,
 ) -> Iterator[tuple[int, int, float]]:
     """Candidate pairs share one of their SIGNATURE strongest terms (blocking on an
     inverted index of those terms only); each candidate then gets its exact cosine.
@@ -304,21 +326,36 @@ def _blocked_pairs(
     A common word is rarely among a vector's strongest terms, so no posting list grows
     with the archive the way "deploy" or "alert" would, and the work stays near-linear.
     Two root causes that reach the threshold almost always share a strong term; the
-    evaluation set measures what this misses (nothing there)."""
+    evaluation set measures what this misses (nothing there).
+
+    Pairs labelled alike in `together` still count towards choosing the candidates (so the
+    others are the same with or without it); only their cosine is skipped."""
     order = range(len(vectors)) if allowed is None else sorted(set(allowed))
     blocks: dict[str, list[int]] = {}
     for j in order:
         vector = vectors[j]
         strongest = sorted(vector, key=vector.__getitem__, reverse=True)[:SIGNATURE]
-        shared: Counter[int] = Counter()
-        for term in strongest:
-            block = blocks.setdefault(term, [])
-            shared.update(block[-BLOCK_LIMIT:])  # only earlier vectors are in it yet
+        held = [blocks.setdefault(term, []) for term in strongest]
+        # One count over the blocks' latest holders (only earlier vectors are in them yet), in
+        # the order one update per block would meet them: ties in _most_shared follow it.
+        shared = Counter(itertools.chain.from_iterable([block[-BLOCK_LIMIT:] for block in held]))
+        for block in held:
             block.append(j)
-        for i, _ in shared.most_common(CANDIDATES):
+        candidates = _most_shared(shared, CANDIDATES)
+        if together is not None:
+            label = together[j]
+            candidates = [i for i in candidates if together[i] != label]
+        for i in candidates:
             score = cosine(vectors[i], vector)
             if score >= threshold:
                 yield i, j, score
+
+
+def _most_shared(shared: Counter[int], limit: int) -> list[int]:
+    """The keys of shared.most_common(limit), in its order. A stable sort by count keeps its
+    ties (first counted first) as heapq.nlargest does, without nlargest's Python-level loop,
+    which took twice as long as this sort."""
+    return sorted(shared, key=shared.__getitem__, reverse=True)[:limit]
 
 
 def average_linkage(
@@ -337,7 +374,7 @@ def average_linkage(
     """
     members: dict[int, list[int]] = {g: list(items) for g, items in enumerate(groups)}
     group_of = {item: g for g, items in members.items() for item in items}
-    sums: dict[int, Vector] = {g: _summed(vectors[i] for i in items) for g, items in members.items()}
+    sums: dict[int, Vector] = {}
     near: dict[int, set[int]] = {g: set() for g in members}
     for i, j in proposals:
         a, b = group_of[i], group_of[j]
@@ -346,8 +383,16 @@ def average_linkage(
             near[b].add(a)
     heap: list[tuple[float, int, int, int, int]] = []
 
+    def summed(g: int) -> Vector:
+        """A group's summed vector, made when the group is first compared (many never are):
+        a group is compared before it can merge, so its members are still its own."""
+        total = sums.get(g)
+        if total is None:
+            total = sums[g] = _summed(vectors[i] for i in members[g])
+        return total
+
     def push(a: int, b: int) -> None:
-        mean = cosine(sums[a], sums[b]) / (len(members[a]) * len(members[b]))
+        mean = cosine(summed(a), summed(b)) / (len(members[a]) * len(members[b]))
         if mean >= threshold:
             heapq.heappush(heap, (-mean, a, b, len(members[a]), len(members[b])))
 

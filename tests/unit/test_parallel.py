@@ -126,3 +126,19 @@ def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
         assert all(doc.text for doc in read.docs), "whole postmortems, not slim copies"
         built[workers] = (read.check, pages(read.docs, config, TODAY))
     assert built["2"] == built["1"]
+
+
+def test_checking_one_file_reads_the_archive_on_two_cores(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request's check of a few files compares them with the whole archive, which is
+    read as slim copies on every core: the findings are as in one process."""
+    folder = archive / "postmortems"
+    files = [folder / "2026-10-07-unlinked-recurrence.md", folder / "2026-10-07-owner-overloaded.md"]
+    pooled: list[int] = []
+    real_pool = parallel._pool
+    monkeypatch.setattr(parallel, "_pool", lambda n: pooled.append(n) or real_pool(n))
+    two = _check(archive, "2", monkeypatch, *files)
+    assert pooled == [2], "the archive was read in two workers"
+    assert two == _check(archive, "1", monkeypatch, *files)
+    assert {"PM060", "PM039"} <= {f.code for f in two}  # type: ignore[attr-defined]

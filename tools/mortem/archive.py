@@ -321,8 +321,9 @@ class ArchiveView(Sequence[Postmortem]):
     """The archive's readable postmortems, read through a run's Reader on first use: a
     `mortem check` whose archive-wide results are cached never reads the rest of the archive."""
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, facts_only: bool = False) -> None:
         self._reader = reader
+        self._facts_only = facts_only  # the archive-wide rules' view: slim copies will do
         self._docs: tuple[Postmortem, ...] | None = None
         self._fingerprint: str | None = None
 
@@ -357,8 +358,14 @@ class ArchiveView(Sequence[Postmortem]):
     @property
     def docs(self) -> tuple[Postmortem, ...]:
         if self._docs is None:
-            with bulk():
-                self._docs = tuple(self._reader.archive())
+            reader = self._reader
+            if self._facts_only and reader.store is None:
+                # Nothing to read them from: on every core, as slim copies (a pull request's
+                # check of one postmortem still compares it with the whole archive).
+                self._docs = tuple(load_archive(reader.config, facts_only=True))
+            else:
+                with bulk():
+                    self._docs = tuple(reader.archive())
         return self._docs
 
     def __len__(self) -> int:

@@ -63,10 +63,14 @@ def check_paths(paths: Sequence[Path], config: Config, today: date | None = None
     files = expand(paths, config)
     reader = Reader(config)
     ids = ids_of([*reader.archive_paths(), *files])
-    # The archive is read only if a rule asks for it, through the same reader, so a file
-    # that is both checked and compared with the others is read once.
+    # The archive is read only if a rule asks for it: with the cache, through the same
+    # reader, so a file both checked and compared with the others is read once; without,
+    # as slim copies on every core (ArchiveView).
     context = Context(
-        config=config, archive_ids=ids, today=today or date.today(), documents=ArchiveView(reader)
+        config=config,
+        archive_ids=ids,
+        today=today or date.today(),
+        documents=ArchiveView(reader, facts_only=True),
     )
     return check_files(files, reader, context)
 

@@ -279,6 +279,16 @@ class Reader:
         if self.store is not None:
             self.store.prune("parsed", len(files))
 
+    def slim_archive(self) -> list[Postmortem]:
+        """archive(), as slim copies; the files this run has not read yet are read on every
+        core when there are enough of them (mortem.parallel)."""
+        from mortem.parallel import map_loaded
+
+        read = {path: _slim_loaded(path, doc) for (path, _), doc in self.loaded.items()}
+        unread = [path for path in self.archive_paths() if path not in read]
+        read.update(zip(unread, map_loaded(unread, self.config, _slim_loaded), strict=True))
+        return [doc for doc in map(read.__getitem__, self.archive_paths()) if isinstance(doc, Postmortem)]
+
     def warn_left_out(self, warn: Callable[[str], None]) -> None:
         """Warn about each archive file that is not a readable postmortem, as `archive` does,
         reading only those: after facts_fingerprint, their facts say which they are."""
@@ -362,7 +372,7 @@ class ArchiveView(Sequence[Postmortem]):
             if self._facts_only and reader.store is None:
                 # Nothing to read them from: on every core, as slim copies (a pull request's
                 # check of one postmortem still compares it with the whole archive).
-                self._docs = tuple(load_archive(reader.config, facts_only=True))
+                self._docs = tuple(reader.slim_archive())
             else:
                 with bulk():
                     self._docs = tuple(reader.archive())

@@ -142,3 +142,23 @@ def test_checking_one_file_reads_the_archive_on_two_cores(
     assert pooled == [2], "the archive was read in two workers"
     assert two == _check(archive, "1", monkeypatch, *files)
     assert {"PM060", "PM039"} <= {f.code for f in two}  # type: ignore[attr-defined]
+
+
+def test_a_small_check_with_no_cache_reads_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below the workers' threshold the archive-wide rules' copies come from the files the
+    check reads anyway: reading the archive a second time made a check of 100 files 20% slower."""
+    import mortem.archive as archive_module
+
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    for path in sorted(EVAL.iterdir())[:40]:
+        shutil.copy(path, folder / path.name)
+    (tmp_path / "mortem.toml").write_text('archive = "postmortems"\n')
+    read: list[Path] = []
+    real = archive_module.read_bytes
+    monkeypatch.setattr(archive_module, "read_bytes", lambda path, *a: read.append(path) or real(path, *a))
+    findings = _check(tmp_path, "2", monkeypatch)
+    assert sorted(read) == sorted(folder.iterdir())
+    assert "PM060" in {f.code for f in findings}  # type: ignore[attr-defined]

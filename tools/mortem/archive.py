@@ -282,11 +282,14 @@ class Reader:
     def slim_archive(self) -> list[Postmortem]:
         """archive(), as slim copies; the files this run has not read yet are read on every
         core when there are enough of them (mortem.parallel)."""
-        from mortem.parallel import map_loaded
+        from mortem.parallel import map_loaded, workers
 
         read = {path: _slim_loaded(path, doc) for (path, _), doc in self.loaded.items()}
         unread = [path for path in self.archive_paths() if path not in read]
-        read.update(zip(unread, map_loaded(unread, self.config, _slim_loaded), strict=True))
+        if workers(len(unread)) > 1:
+            read.update(zip(unread, map_loaded(unread, self.config, _slim_loaded), strict=True))
+        else:  # through this reader, which keeps them: a small check reads its files next
+            read.update((path, _slim_loaded(path, self.load(path))) for path in unread)
         return [doc for doc in map(read.__getitem__, self.archive_paths()) if isinstance(doc, Postmortem)]
 
     def warn_left_out(self, warn: Callable[[str], None]) -> None:

@@ -98,19 +98,10 @@ def load_archive(
     `slim`) for a judgement over the archive's facts, read on every core when there is no
     cache to read them from."""
     reader = Reader(config)
-    if not facts_only or reader.store is not None:
-        with bulk():
-            docs = list(reader.archive(warn))
-        return [slim(doc) for doc in docs] if facts_only else docs
-    from mortem.parallel import map_loaded
-
-    found = []
-    for doc in map_loaded(reader.archive_paths(), config, _slim_loaded):
-        if isinstance(doc, Postmortem):
-            found.append(doc)
-        elif warn is not None:
-            _warn_left_out(doc, warn)
-    return found
+    if facts_only:
+        return reader.slim_archive(warn)
+    with bulk():
+        return list(reader.archive(warn))
 
 
 def _slim_loaded(path: Path, doc: Loaded) -> Loaded:
@@ -271,26 +262,45 @@ class Reader:
 
     def archive(self, warn: Callable[[str], None] | None = None) -> Iterator[Postmortem]:
         files = self.archive_paths()
-        for doc in map(self.load, files):
-            if isinstance(doc, Postmortem):
-                yield doc
-            elif warn is not None:
-                _warn_left_out(doc, warn)
+        yield from self.in_order(self.load, warn)
         if self.store is not None:
             self.store.prune("parsed", len(files))
 
-    def slim_archive(self) -> list[Postmortem]:
-        """archive(), as slim copies; the files this run has not read yet are read on every
-        core when there are enough of them (mortem.parallel)."""
+    def slim_archive(self, warn: Callable[[str], None] | None = None) -> list[Postmortem]:
+        """archive(), as slim copies (see `slim`). With no cache to read them from, the files
+        this run has not read yet are read on every core when there are enough of them
+        (mortem.parallel); otherwise through this reader, which keeps them for the files a
+        small check reads next."""
         from mortem.parallel import map_loaded, workers
 
+        if self.store is not None:
+            with bulk():
+                return [slim(doc) for doc in self.archive(warn)]
         read = {path: _slim_loaded(path, doc) for (path, _), doc in self.loaded.items()}
         unread = [path for path in self.archive_paths() if path not in read]
         if workers(len(unread)) > 1:
             read.update(zip(unread, map_loaded(unread, self.config, _slim_loaded), strict=True))
-        else:  # through this reader, which keeps them: a small check reads its files next
-            read.update((path, _slim_loaded(path, self.load(path))) for path in unread)
-        return [doc for doc in map(read.__getitem__, self.archive_paths()) if isinstance(doc, Postmortem)]
+
+        def slim_read(path: Path) -> Loaded:
+            return read[path] if path in read else _slim_loaded(path, self.load(path))
+
+        with bulk():
+            return list(self.in_order(slim_read, warn))
+
+    def in_order(
+        self, read: Callable[[Path], Loaded], warn: Callable[[str], None] | None = None
+    ) -> Iterator[Postmortem]:
+        """The archive's readable postmortems, in archive order, each as `read` gives it;
+        `warn` hears of each file left out."""
+        for doc in map(read, self.archive_paths()):
+            if isinstance(doc, Postmortem):
+                yield doc
+            elif warn is not None:
+                _warn_left_out(doc, warn)
+
+    def keep(self, doc: Loaded) -> None:
+        """A postmortem read elsewhere (a worker), kept as if this reader had read it."""
+        self.loaded[(doc.path, doc.display_path)] = doc
 
     def warn_left_out(self, warn: Callable[[str], None]) -> None:
         """Warn about each archive file that is not a readable postmortem, as `archive` does,
@@ -315,8 +325,8 @@ def over_archive(
     warns about: at 10,000 postmortems, loading them was most of `mortem patterns`."""
     reader = Reader(config)
     if reader.store is None:  # what is kept under the facts must be computed from them alone
-        return compute(load_archive(config, warn, facts_only=True))
-    view = ArchiveView(reader)
+        return compute(reader.slim_archive(warn))
+    view = ArchiveView(reader, facts_only=True)
     value = view.remember(name, extra, lambda: compute(view.docs), valid)
     reader.warn_left_out(warn)
     return value
@@ -372,9 +382,7 @@ class ArchiveView(Sequence[Postmortem]):
     def docs(self) -> tuple[Postmortem, ...]:
         if self._docs is None:
             reader = self._reader
-            if self._facts_only and reader.store is None:
-                # Nothing to read them from: on every core, as slim copies (a pull request's
-                # check of one postmortem still compares it with the whole archive).
+            if self._facts_only:  # with no cache, read on every core (Reader.slim_archive)
                 self._docs = tuple(reader.slim_archive())
             else:
                 with bulk():
@@ -405,8 +413,18 @@ def facts(doc: Postmortem) -> str:
     they equal the results computed afresh."""
     from mortem.cache import digest
 
+    prose = _root_cause_prose(doc)
+    return digest((doc.id, repr(doc.front), "\0none" if prose is None else prose))
+
+
+def same_facts(a: Postmortem, b: Postmortem) -> bool:
+    """Whether two readings of a postmortem agree on its `facts`, without digesting them."""
+    return a.id == b.id and a.front == b.front and _root_cause_prose(a) == _root_cause_prose(b)
+
+
+def _root_cause_prose(doc: Postmortem) -> str | None:
     section = doc.section("Root cause")
-    return digest((doc.id, repr(doc.front), section.prose if section is not None else "\0none"))
+    return None if section is None else section.prose
 
 
 def slim(doc: Postmortem) -> Postmortem:
@@ -417,9 +435,8 @@ def slim(doc: Postmortem) -> Postmortem:
     time. tests/unit/test_parallel.py checks the archive-wide rules find the same in both."""
     from dataclasses import replace
 
-    root_cause = tuple(
-        replace(s, lines=(), items=()) for s in doc.sections if s.title.casefold() == "root cause"
-    )  # its prose: what `facts` and the analysis read
+    section = doc.section("Root cause")  # its prose: what `facts` and the analysis read
+    root_cause = () if section is None else (replace(section, lines=(), items=()),)
     return replace(doc, text="", sections=root_cause, headings=())
 
 

@@ -122,6 +122,13 @@ def _check_one(
     return [f for f in found if not doc.suppressions.hides(f.code, f.name, f.line)]
 
 
+def _own_and_wider(config: Config) -> tuple[list[tuple[Rule, Severity]], list[tuple[Rule, Severity]]]:
+    """The active rules that read only their file, and the CONTEXT_RULES."""
+    rules = active_rules(config)
+    own = [(rule, level) for rule, level in rules if rule.code not in CONTEXT_RULES]
+    return own, [(rule, level) for rule, level in rules if rule.code in CONTEXT_RULES]
+
+
 def _finding(path: str, rule: Rule, severity: Severity, issue: Issue) -> Finding:
     return Finding(path, issue.line, issue.column, rule.code, rule.name, severity, issue.message)
 
@@ -134,9 +141,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
     its own rules; the archive-wide rules (CONTEXT_RULES) then run here, over the slim copies
     the workers send back, or with `keep` the whole postmortems, which `reader` then keeps
     (it is never handed a slim copy)."""
-    rules = active_rules(context.config)
-    own = [(rule, level) for rule, level in rules if rule.code not in CONTEXT_RULES]
-    wider = [(rule, level) for rule, level in rules if rule.code in CONTEXT_RULES]
+    own, wider = _own_and_wider(context.config)
     checked = set(files)
     extra = [path for path in reader.archive_paths() if path not in checked] if wider else []
 
@@ -156,12 +161,9 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
         findings.extend(found)
         copies[path] = doc
         if keep:
-            reader.loaded[(path, doc.display_path)] = doc
-    # The archive as Reader.archive reads it: its files in order, the unreadable left out.
-    archive = tuple(d for d in map(copies.__getitem__, reader.archive_paths()) if isinstance(d, Postmortem))
-    wide = replace(context, documents=archive)
-    for path in files:
-        doc = copies[path]
+            reader.keep(doc)
+    wide = replace(context, documents=tuple(reader.in_order(copies.__getitem__)))
+    for doc in map(copies.__getitem__, files):
         if isinstance(doc, Postmortem):
             findings.extend(_check_one(doc, wider, wide, load_issues=False))
     return CheckResult(tuple(sorted(findings)), len(files))
@@ -171,9 +173,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
 
 
 def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: Context) -> CheckResult:
-    rules = active_rules(context.config)
-    own = [(rule, level) for rule, level in rules if rule.code not in CONTEXT_RULES]
-    wider = [(rule, level) for rule, level in rules if rule.code in CONTEXT_RULES]
+    own, wider = _own_and_wider(context.config)
     findings: list[Finding] = []
     postmortems: list[tuple[Path, str, str]] = []  # (path, display path, content hash)
     for path in files:

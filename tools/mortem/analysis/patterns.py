@@ -29,6 +29,7 @@ from mortem.analysis.similarity import (
     make_words,
 )
 from mortem.analysis.similarity import shared_terms as top_shared_terms
+from mortem.archive import same_facts
 from mortem.config import Config
 from mortem.model import ID_PATTERN, ActionItem, Postmortem, RootCause
 
@@ -248,14 +249,9 @@ def _with(doc: Postmortem, docs: Sequence[Postmortem]) -> Sequence[Postmortem]:
     analysis reads of doc, its front matter and Root cause section (so the cached analysis
     is reused for every file of a `mortem check` run, whose archive may be slim copies)."""
     same = _identity(docs)[1].get(doc.id, [])
-    if same and all(d is doc or _same_facts(d, doc) for d in same):
+    if same and all(d is doc or same_facts(d, doc) for d in same):
         return docs
     return [*(d for d in docs if d.id != doc.id), doc]
-
-
-def _same_facts(a: Postmortem, b: Postmortem) -> bool:
-    mine, theirs = a.section("Root cause"), b.section("Root cause")
-    return a.front == b.front and (mine and mine.prose) == (theirs and theirs.prose)
 
 
 # --- building the analysis -------------------------------------------------------------

@@ -38,6 +38,15 @@ def archive(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers of each pool started: a test of the workers must see them run."""
+    started: list[int] = []
+    real_pool = parallel._pool
+    monkeypatch.setattr(parallel, "_pool", lambda n: started.append(n) or real_pool(n))
+    return started
+
+
 def _check(root: Path, workers: str, monkeypatch: pytest.MonkeyPatch, *paths: Path) -> list[object]:
     monkeypatch.setenv("MORTEM_WORKERS", workers)
     monkeypatch.chdir(root)
@@ -68,6 +77,19 @@ def test_checking_part_of_a_large_archive_on_two_cores(
     files = archive_files(archive / "postmortems")[60:]
     assert len(files) >= parallel.MIN_FILES
     assert _check(archive, "2", monkeypatch, *files) == _check(archive, "1", monkeypatch, *files)
+
+
+def test_part_of_an_archive_with_the_archive_wide_rules_disabled(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
+) -> None:
+    """With PM012, PM039 and PM060 off nothing else is read: the check must not ask for it."""
+    config = archive / "mortem.toml"
+    config.write_text(config.read_text() + 'disable = ["PM012", "PM039", "PM060"]\n')
+    files = archive_files(archive / "postmortems")[60:]
+    two = _check(archive, "2", monkeypatch, *files)
+    assert pooled == [2]
+    assert two == _check(archive, "1", monkeypatch, *files)
+    assert two and not {"PM012", "PM039", "PM060"} & {f.code for f in two}  # type: ignore[attr-defined]
 
 
 def test_the_archive_wide_rules_find_the_same_in_slim_copies(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -162,10 +162,11 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
         copies[path] = doc
         if keep:
             reader.keep(doc)
-    wide = replace(context, documents=tuple(reader.in_order(copies.__getitem__)))
-    for doc in map(copies.__getitem__, files):
-        if isinstance(doc, Postmortem):
-            findings.extend(_check_one(doc, wider, wide, load_issues=False))
+    if wider:  # (without them, only the files checked were read)
+        wide = replace(context, documents=tuple(reader.in_order(copies.__getitem__)))
+        for doc in map(copies.__getitem__, files):
+            if isinstance(doc, Postmortem):
+                findings.extend(_check_one(doc, wider, wide, load_issues=False))
     return CheckResult(tuple(sorted(findings)), len(files))
 
 

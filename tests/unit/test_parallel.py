@@ -54,15 +54,9 @@ def _check(root: Path, workers: str, monkeypatch: pytest.MonkeyPatch, *paths: Pa
 
 
 def test_a_check_on_two_cores_finds_what_one_process_finds(
-    archive: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
-    files = archive_files(archive / "postmortems")
-    monkeypatch.setenv("MORTEM_WORKERS", "2")  # whatever the machine has
-    assert parallel.workers(len(files)) == 2
-    pooled: list[int] = []
-    real_pool = parallel._pool
-    monkeypatch.setattr(parallel, "_pool", lambda n: pooled.append(n) or real_pool(n))
-    two = _check(archive, "2", monkeypatch)
+    two = _check(archive, "2", monkeypatch)  # whatever the machine has
     assert pooled == [2], "the check ran in two workers"
     one = _check(archive, "1", monkeypatch)
     assert two == one
@@ -71,12 +65,14 @@ def test_a_check_on_two_cores_finds_what_one_process_finds(
 
 
 def test_checking_part_of_a_large_archive_on_two_cores(
-    archive: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
     """Files checked among a larger archive: the rest is read only for the archive-wide rules."""
     files = archive_files(archive / "postmortems")[60:]
-    assert len(files) >= parallel.MIN_FILES
-    assert _check(archive, "2", monkeypatch, *files) == _check(archive, "1", monkeypatch, *files)
+    two = _check(archive, "2", monkeypatch, *files)
+    assert pooled == [2], "the check ran in two workers"
+    assert two == _check(archive, "1", monkeypatch, *files)
+    assert {"PM060", "PM039", "PM012"} <= {f.code for f in two}  # type: ignore[attr-defined]
 
 
 def test_part_of_an_archive_with_the_archive_wide_rules_disabled(
@@ -113,12 +109,24 @@ def test_the_archive_wide_rules_find_the_same_in_slim_copies(monkeypatch: pytest
 
 
 def test_a_worker_that_dies_leaves_the_batch_to_this_process(
-    archive: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
     """A worker killed mid-batch (out of memory, say) must not hang the check or lose files."""
     import os
     import signal
+    from concurrent.futures.process import BrokenProcessPool
 
+    broken: list[Exception] = []
+    real_map = parallel._map_forked
+
+    def map_forked(*args: object) -> object:
+        try:
+            return real_map(*args)  # type: ignore[arg-type]
+        except BrokenProcessPool as exc:
+            broken.append(exc)
+            raise
+
+    monkeypatch.setattr(parallel, "_map_forked", map_forked)
     monkeypatch.setenv("MORTEM_WORKERS", "2")
     monkeypatch.chdir(archive)
     files = archive_files(archive / "postmortems")
@@ -130,10 +138,11 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process(
         return path.name
 
     assert parallel.map_loaded(files, load_config(), work) == [path.name for path in files]
+    assert pooled == [2] and broken, "a worker of the pool died, and this process took over"
 
 
 def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
-    archive: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
     """The site checks the archive first, on every core, and keeps the whole postmortems for
     its pages: the pages and the check are as in one process."""
@@ -147,19 +156,17 @@ def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
         read = read_archive(config, TODAY)
         assert all(doc.text for doc in read.docs), "whole postmortems, not slim copies"
         built[workers] = (read.check, pages(read.docs, config, TODAY))
+    assert pooled == [2], "the site's check ran in two workers (and one process after)"
     assert built["2"] == built["1"]
 
 
 def test_checking_one_file_reads_the_archive_on_two_cores(
-    archive: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
     """A pull request's check of a few files compares them with the whole archive, which is
     read as slim copies on every core: the findings are as in one process."""
     folder = archive / "postmortems"
     files = [folder / "2026-10-07-unlinked-recurrence.md", folder / "2026-10-07-owner-overloaded.md"]
-    pooled: list[int] = []
-    real_pool = parallel._pool
-    monkeypatch.setattr(parallel, "_pool", lambda n: pooled.append(n) or real_pool(n))
     two = _check(archive, "2", monkeypatch, *files)
     assert pooled == [2], "the archive was read in two workers"
     assert two == _check(archive, "1", monkeypatch, *files)
@@ -182,5 +189,6 @@ def test_a_small_check_with_no_cache_reads_each_file_once(
     real = archive_module.read_bytes
     monkeypatch.setattr(archive_module, "read_bytes", lambda path, *a: read.append(path) or real(path, *a))
     findings = _check(tmp_path, "2", monkeypatch)
+    assert len(read) < parallel.MIN_FILES, "below the threshold: one process"
     assert sorted(read) == sorted(folder.iterdir())
     assert "PM060" in {f.code for f in findings}  # type: ignore[attr-defined]

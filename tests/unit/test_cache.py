@@ -66,7 +66,8 @@ def uncached(monkeypatch: pytest.MonkeyPatch, root: Path, *paths: Path) -> tuple
 
 
 def entries(root: Path) -> list[Path]:
-    return [p for p in (root / cache.FOLDER).rglob("*") if p.is_file() and p.name != ".gitignore"]
+    """The cache's entries (not its .gitignore, nor the tallies that Store.prune keeps)."""
+    return [p for p in (root / cache.FOLDER).glob("*/*") if p.parent.name in cache.KINDS]
 
 
 def test_results_are_identical_with_and_without_the_cache(
@@ -476,6 +477,53 @@ def test_archive_indexes_of_earlier_settings_are_dropped(archive: Path) -> None:
     findings(archive)
     second = set(facts_folder.iterdir())
     assert len(second) == 2 and not second & first
+
+
+def test_a_kind_stays_bounded_and_is_listed_only_when_its_tally_runs_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forty runs, each writing five new entries, against a limit of thirty: the kind never
+    holds more than the limit, it is listed only when its tally says
+    it may have run over, and a run that writes nothing does not list it at all."""
+    listed = _recorded(monkeypatch, os, "listdir")
+    folder = tmp_path / cache.FOLDER / "checked"
+    for run in range(40):
+        store = cache.Store(tmp_path, "salt")
+        for i in range(5):
+            store.put("checked", f"{run}-{i}", [run, i])
+        store.get("checked", f"{run - 1}-0")  # used again: kept
+        store.prune("checked", archive_size=10, slack=0)
+        assert len(os.listdir(folder)) <= 30
+    by_prune = len([path for path in listed if path == folder]) - 40  # less the test's own
+    assert 5 <= by_prune <= 10  # the first run, then about every fifth
+    assert store.get("checked", "39-4") == [39, 4] and store.get("checked", "38-0") == [38, 0]
+    before = len(listed)
+    idle = cache.Store(tmp_path, "salt")
+    idle.get("checked", "39-0")
+    idle.prune("checked", archive_size=10, slack=0)
+    assert len(listed) == before
+
+
+def test_a_lost_or_damaged_tally_means_listing_the_kind(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path, "salt")
+    for i in range(10):
+        store.put("parsed", str(i), i)
+    store.prune("parsed", archive_size=1, slack=0)  # lists: the kind has no tally yet
+    tally = tmp_path / cache.FOLDER / "parsed.tally"
+    assert tally.read_text() == "10"  # over the limit, but this run used all ten
+    for damaged in ("not a number", None):
+        if damaged is None:
+            tally.unlink()
+        else:
+            tally.write_text(damaged)
+        again = cache.Store(tmp_path, "salt")
+        for i in range(3):
+            again.put("parsed", f"more-{i}", i)
+        again.prune("parsed", archive_size=1, slack=0)
+        assert sorted(os.listdir(tmp_path / cache.FOLDER / "parsed")) == sorted(
+            again._path("parsed", f"more-{i}")[0] for i in range(3)
+        )
+        assert tally.read_text() == "3"
 
 
 def test_an_unwritable_cache_is_no_error(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,22 +34,34 @@ def _is_postmortem_file_name(name: str) -> bool:
     return name.endswith(".md") and not name.startswith(("_", ".")) and name.casefold() not in NOT_POSTMORTEMS
 
 
+def archive_names(folder: Path) -> list[str]:
+    """The names of the postmortem files directly in the archive folder, sorted (so by date).
+    Names, not paths: at 10,000 postmortems, pathlib's objects were a tenth of a pre-commit
+    check that needs only their names and stamps."""
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(name for name in names if _is_postmortem_file_name(name))
+
+
 def archive_files(folder: Path) -> list[Path]:
     """Postmortem files directly in the archive folder, sorted by name (so by date)."""
-    if not folder.is_dir():
-        return []
-    # By name: the same order as by path within one folder, without pathlib's comparisons
-    # (a tenth of a pre-commit run at 1,000 postmortems).
-    return sorted((p for p in folder.iterdir() if _is_postmortem_file_name(p.name)), key=lambda p: p.name)
+    return [folder / name for name in archive_names(folder)]
 
 
 def archive_ids(config: Config) -> frozenset[str]:
-    return ids_of(archive_files(config.archive_dir))
+    return ids_of_names(archive_names(config.archive_dir))
 
 
 def ids_of(paths: Iterable[Path]) -> frozenset[str]:
     """The postmortem ids of these files: their names without `.md`."""
     return frozenset(p.stem for p in paths)
+
+
+def ids_of_names(names: Iterable[str]) -> frozenset[str]:
+    """ids_of archive_names."""
+    return frozenset(name[:-3] for name in names)
 
 
 def expand(paths: Iterable[Path], config: Config) -> list[Path]:
@@ -144,9 +157,10 @@ class Reader:
         self.loaded: dict[tuple[Path, str], Loaded] = {}
         self.hashes: dict[Path, str] = {}  # content hash of each file, as first read
         self.changed = False  # a file's bytes changed while this run read it twice
+        self._archive_names: list[str] | None = None
         self._archive_paths: list[Path] | None = None
         self._stamps = Stamps(self.store) if self.store is not None else None
-        self._archive_hashes: list[tuple[Path, str, str | None]] | None = None
+        self._archive_hashes: list[tuple[str, str | None]] | None = None
         self.left_out: list[Path] = []  # archive files that are no postmortem (facts_fingerprint)
 
     def read(self, path: Path, shown: str | None = None) -> tuple[str, Source | LoadFailure, str]:
@@ -176,19 +190,17 @@ class Reader:
     def _stamp(self, path: Path) -> Stamp | None:
         return stamp_of(path, self.config.max_file_bytes) if self.store is not None else None
 
-    def archive_hashes(self) -> list[tuple[Path, str, str | None]]:
-        """Each archive file, its name, and the hash of its bytes (None if unreadable). A file
+    def archive_hashes(self) -> list[tuple[str, str | None]]:
+        """Each archive file's name and the hash of its bytes (None if unreadable). A file
         whose stamp is as the last run saved it is not read (mortem.stamps)."""
         if self._archive_hashes is not None:
             return self._archive_hashes
-        paths = self.archive_paths()
-        names = [path.name for path in paths]  # once: each pass asked pathlib again, 70,000 times
+        names = self.archive_names()
+        folder = self.config.archive_dir
+        known: dict[str, str] = {}
         if self._stamps is not None:
-            unread = [
-                (path, name) for path, name in zip(paths, names, strict=True) if path not in self.hashes
-            ]
-            self.hashes.update(self._stamps.known_hashes(unread, self.config.max_file_bytes))
-        found = [(path, name, self.content_hash(path)) for path, name in zip(paths, names, strict=True)]
+            known = self._stamps.known_hashes(folder, names, self.config.max_file_bytes)
+        found = [(name, known[name] if name in known else self.content_hash(folder / name)) for name in names]
         if self._stamps is not None and not self.changed:
             self._stamps.save(names)
         self._archive_hashes = found
@@ -204,10 +216,17 @@ class Reader:
                 self._remember_hash(path, data, stamp)
         return self.hashes.get(path)
 
+    def archive_names(self) -> list[str]:
+        """archive_names of the archive folder, listed once per run."""
+        if self._archive_names is None:
+            self._archive_names = archive_names(self.config.archive_dir)
+        return self._archive_names
+
     def archive_paths(self) -> list[Path]:
-        """archive_files of the archive folder, listed once per run."""
+        """The archive's files, as archive_files, from the one listing of this run."""
         if self._archive_paths is None:
-            self._archive_paths = archive_files(self.config.archive_dir)
+            folder = self.config.archive_dir
+            self._archive_paths = [folder / name for name in self.archive_names()]
         return self._archive_paths
 
     def load(self, path: Path, shown: str | None = None) -> Loaded:
@@ -241,18 +260,19 @@ class Reader:
         fresh: dict[str, str] = {}
         parts = []
         self.left_out = []
-        for path, name, content in self.archive_hashes():
+        folder = self.config.archive_dir
+        for name, content in self.archive_hashes():
             known = "-"  # unreadable: left out of the archive, as when loading
             if content is not None:
                 found = index.get(content)
                 if isinstance(found, str):
                     known = found
                 else:
-                    doc = self.load(path)
+                    doc = self.load(folder / name)
                     known = facts(doc) if isinstance(doc, Postmortem) else "-"
                 fresh[content] = known
             if known == "-":
-                self.left_out.append(path)
+                self.left_out.append(folder / name)
             parts.append(f"{name}\0{known}")
         if fresh != index and not self.changed:
             store.put("facts", "index", fresh)  # only this archive's files: the index never grows stale

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
-from mortem.archive import ArchiveView, Loaded, Reader, bulk, expand, ids_of, slim
+from mortem.archive import ArchiveView, Loaded, Reader, bulk, expand, ids_of, ids_of_names, slim
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
@@ -62,7 +62,7 @@ def active_rules(config: Config) -> tuple[tuple[Rule, Severity], ...]:
 def check_paths(paths: Sequence[Path], config: Config, today: date | None = None) -> CheckResult:
     files = expand(paths, config)
     reader = Reader(config)
-    ids = ids_of([*reader.archive_paths(), *files])
+    ids = ids_of(files) | ids_of_names(reader.archive_names())
     # The archive is read only if a rule asks for it: with the cache, through the same
     # reader, so a file both checked and compared with the others is read once; without,
     # as slim copies on every core (ArchiveView).
@@ -195,10 +195,10 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
         findings.extend(found)
         if readable:
             postmortems.append((path, shown, digest))
-    archive = reader.archive_paths()
     if wider and postmortems:
         findings.extend(_check_wider(postmortems, wider, reader, store, context))
-    store.prune("checked", 2 * len(archive))  # each file's own entry and its _wider_of_file one
+    # Each file's own entry and its _wider_of_file one.
+    store.prune("checked", 2 * len(reader.archive_names()))
     return CheckResult(tuple(sorted(findings)), len(files))
 
 
@@ -213,7 +213,7 @@ def _check_wider(
     archive file's name and bytes, the files checked, and the day."""
     from mortem.cache import digest
 
-    archive = [(name, content or "-") for _, name, content in reader.archive_hashes()]
+    archive = [(name, content or "-") for name, content in reader.archive_hashes()]
     key = digest(
         (
             context.today.isoformat(),
@@ -234,7 +234,7 @@ def _check_wider(
         found.extend(_wider_of_file(path, shown, content, facts, rules, reader, store, context))
     if not reader.changed:  # a file edited during the run: its results are not the key's
         store.put("archive", key, found)
-        store.prune("archive", len(reader.archive_paths()))  # a PM060 verdict per postmortem
+        store.prune("archive", len(reader.archive_names()))  # a PM060 verdict per postmortem
     return found
 
 

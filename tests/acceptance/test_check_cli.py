@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -180,6 +181,36 @@ def test_console_script_runs_as_a_process(archive: Path) -> None:
         check=False,
     )
     assert run.returncode == 0 and run.stdout.startswith("PM030 one-named-owner (error, action items)")
+
+
+def test_the_process_delivers_all_its_output_and_its_exit_code(archive: Path) -> None:
+    """console_main leaves without the interpreter's teardown: what was written, buffered or
+    not, still arrives whole with the exit code, and a reader that leaves early costs no
+    traceback."""
+    exe = shutil.which("mortem", path=str(Path(sys.executable).parent))
+    assert exe is not None
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([exe, *args], cwd=archive, capture_output=True, check=False, env=buffered)
+
+    small = run("check")
+    assert (small.returncode, small.stdout) == (0, b"All clear: 1 file checked, no findings.\n")
+    for number in range(80):  # output well past a pipe's buffer
+        name = f"2026-{number // 28 + 1:02d}-{number % 28 + 1:02d}-copy.md"
+        shutil.copy(break_owner(archive), archive / "postmortems" / name)
+    large = run("check", "--format", "json")
+    assert large.returncode == 1
+    assert len(json.loads(large.stdout)) > 80 and len(large.stdout) > 65536  # whole: it parses
+    command = [exe, "check"]
+    with subprocess.Popen(
+        command, cwd=archive, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=buffered
+    ) as early:
+        assert early.stdout is not None and early.stderr is not None
+        early.stdout.read(10)
+        early.stdout.close()  # the reader goes away (| head)
+        err = early.stderr.read()
+    assert early.returncode == 1 and b"Traceback" not in err
 
 
 def test_internal_errors_exit_3_without_a_traceback(

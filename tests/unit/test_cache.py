@@ -232,12 +232,45 @@ def test_commits_to_different_postmortems_each_reuse_the_archive_judgements(
     (tmp_path / ".git").mkdir()
     findings(tmp_path)
     read = _recorded(monkeypatch, Reader, "read")
-    for path in files[10:14]:
+    committed = files[10:14]
+    for done, path in enumerate(committed, 1):
         _reword_timeline(path)
         read.clear()
         result = findings(tmp_path, path)
-        assert read == [path], "only the committed file is read"
+        # The committed file, and the ones committed before it: the indexes that would know
+        # them are saved again only once a 64th of the archive is new to them (mortem.stamps).
+        assert path in read and set(read) <= set(committed[:done]), "only committed files are read"
         assert result == uncached(monkeypatch, tmp_path, path)
+
+
+def test_the_stamps_and_facts_are_saved_again_only_once_a_64th_of_the_archive_is_new_to_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    files = synthetic.generate(tmp_path, 150)  # a 64th: two files
+    (tmp_path / ".git").mkdir()
+    _trust_stamps(tmp_path, monkeypatch)
+    saved: list[str] = []
+    original = cache.Store.put
+
+    def put(store: cache.Store, kind: str, key: str, value: object) -> None:
+        if kind == "facts":
+            saved.append(key)
+        original(store, kind, key, value)
+
+    monkeypatch.setattr(cache.Store, "put", put)
+    for count, expected in ((1, []), (2, []), (3, ["stamps", "index"])):
+        for path in files[:count]:
+            _edit(path, "## Root cause\n", f"## Root cause\n\nEdit {count}.\n")
+        saved.clear()
+        assert findings(tmp_path, files[0]) == uncached(monkeypatch, tmp_path, files[0])
+        assert saved == expected
 
 
 def test_unchanged_files_are_not_read_to_key_the_cache(

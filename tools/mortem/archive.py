@@ -13,7 +13,7 @@ from mortem.config import Config
 from mortem.errors import UsageError
 from mortem.loader import LoadFailure, Source, decode, parse, read_bytes
 from mortem.model import Postmortem
-from mortem.stamps import Stamp, Stamps, stamp_of
+from mortem.stamps import STALE_SHARE, Stamp, Stamps, stamp_of
 
 if TYPE_CHECKING:
     from mortem.cache import Store
@@ -259,6 +259,7 @@ class Reader:
         index: dict[str, str] = found if isinstance(found, dict) else {}
         fresh: dict[str, str] = {}
         parts = []
+        unknown = 0
         self.left_out = []
         folder = self.config.archive_dir
         for name, content in self.archive_hashes():
@@ -268,14 +269,18 @@ class Reader:
                 if isinstance(found, str):
                     known = found
                 else:
+                    unknown += 1
                     doc = self.load(folder / name)
                     known = facts(doc) if isinstance(doc, Postmortem) else "-"
                 fresh[content] = known
             if known == "-":
                 self.left_out.append(folder / name)
             parts.append(f"{name}\0{known}")
-        if fresh != index and not self.changed:
-            store.put("facts", "index", fresh)  # only this archive's files: the index never grows stale
+        # Saved again as the stamps are (mortem.stamps.Stamps.save): once it misses more than
+        # a few files. It then holds only this archive's files, so it never grows stale.
+        stale = not index or unknown > len(parts) // STALE_SHARE
+        if stale and fresh != index and not self.changed:
+            store.put("facts", "index", fresh)
             # Indexes written under other settings or versions: a megabyte each at 10,000.
             store.prune("facts", 0, slack=0)
         return digest(parts)

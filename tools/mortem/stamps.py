@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 Stamp = str  # "size mtime_ns ctime_ns inode"
 RACY_NS = 2_000_000_000
+# An index over the archive (the stamps, archive.facts's) is saved again once more than
+# this share of its files (1 in STALE_SHARE) had to be read because it did not know them.
+STALE_SHARE = 64
 
 
 def stamp_of(path: Path, max_bytes: int) -> Stamp | None:
@@ -108,10 +111,13 @@ class Stamps:
         return self._saved
 
     def save(self, archive: list[str]) -> None:
-        """Saves the stamps of the archive files (by name) when they differ from the saved
-        ones, or when a file read this run was changed too recently to be trusted against the
-        old save time."""
+        """Saves the stamps of the archive files (by name) once more than a 64th of them had
+        to be read (their stamps were new, changed, or too recent to trust), or when none
+        were saved. Below that, reading those few again costs less than saving them all: at
+        10,000 postmortems, a save is a megabyte, and a commit changes one or two files."""
         written, saved = self.saved()
+        if saved and len(archive) - len(self._trusted) <= len(archive) // STALE_SHARE:
+            return
         mine = self.current
         current = {name: mine[name] for name in archive if name in mine}
         if current != saved or any(

@@ -322,7 +322,7 @@ def _build(docs: Sequence[Postmortem], config: Config) -> _Analysis:
     words = make_words(config.synonyms)
     dated = [d for d in docs if _day(d) is not None]  # undated ones cannot be placed; check reports them
     causes: list[_Cause] = []
-    counts: list[Counts] = []
+    counts: list[Mapping[str, float]] = []  # handed to build_corpus, which empties it
     by_key: dict[str, list[int]] = {}
     by_doc: dict[str, list[int]] = {}
     for index, doc in enumerate(dated):

@@ -281,12 +281,23 @@ class Corpus:
         yield from _blocked_pairs(self.vectors, threshold, allowed, together)
 
 
-def build_corpus(documents: Sequence[Mapping[str, float]]) -> Corpus:
-    """Weighted term counts -> TF-IDF (smoothed idf, sublinear tf), as scikit-learn computes it."""
+def build_corpus(documents: list[Mapping[str, float]]) -> Corpus:
+    """Weighted term counts -> TF-IDF (smoothed idf, sublinear tf), as scikit-learn computes it.
+
+    The list is emptied as it is read: each document's counts are let go once its vector is
+    made, so the archive's terms are never held twice (50 MB at 10,000 postmortems)."""
     df = Counter(itertools.chain.from_iterable(documents))  # each document's terms, once each
     n = len(documents)
     idf = {t: math.log((1 + n) / (1 + d)) + IDF_FLOOR for t, d in df.items()}
-    return Corpus([_normalised(_weighted(counts, idf, 0.0)) for counts in documents], idf)  # none unseen
+    vectors = []
+    for position, counts in enumerate(documents):
+        vectors.append(_normalised(_weighted(counts, idf, 0.0)))  # none unseen
+        documents[position] = _RELEASED
+    documents.clear()
+    return Corpus(vectors, idf)
+
+
+_RELEASED: Mapping[str, float] = {}
 
 
 def cosine(a: Vector, b: Vector) -> float:

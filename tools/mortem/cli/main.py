@@ -126,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def console_main() -> None:
     code = main()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a profiler or coverage writes its report at exit
     # Leave without freeing every object one by one, as mypy does: at 10,000 postmortems
     # that teardown was a tenth of a pre-commit check. Nothing is left open but the output
     # streams (every file mortem writes is closed and renamed into place before this).

@@ -33,19 +33,38 @@ def strip_comments(text: str) -> str:
         position = end + 3
 
 
+# Block rules that cannot match without a mark the whole body may lack: a table needs a "|",
+# a fence "```" or "~~~", a blockquote ">", an HTML block "<", a link reference "]:". With
+# the mark absent, the rule neither starts a block nor ends a paragraph anywhere, so leaving
+# it out gives the same tokens; most postmortems lack three or more, and trying each rule
+# at each line of each container was a quarter of the parse.
+_MARKS = (
+    ("table", ("|",)),
+    ("fence", ("```", "~~~")),
+    ("blockquote", (">",)),
+    ("html_block", ("<",)),
+    ("reference", ("]:",)),
+)
+
+
+def parser_for(body: str) -> MarkdownIt:
+    """The parser for this body: every block rule whose mark it holds (see _MARKS)."""
+    return _parser(frozenset(rule for rule, marks in _MARKS if not any(mark in body for mark in marks)))
+
+
 @cache
-def _parser() -> MarkdownIt:
+def _parser(unused: frozenset[str] = frozenset()) -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # commonmark plus tables, so a table row is not mistaken for a paragraph line. Only the
     # block structure is read (token maps, and inline tokens' source `content`), never the
     # parsed inline children, so the inline pass (a fifth of the parse) is switched off.
-    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join", *sorted(unused)])
 
 
 def read_sections(body: str, first_line: int) -> tuple[tuple[Section, ...], tuple[SourceLine, ...]]:
     """Split the body at its H2 headings. Returns the sections and every H2 heading line."""
-    tokens = _parser().parse(body)
+    tokens = parser_for(body).parse(body)
     lines = body.splitlines()
     heads: list[tuple[int, int, str]] = []  # (index of heading token, 0-based line, title)
     for index, token in enumerate(tokens):

@@ -518,6 +518,7 @@ def test_a_kind_stays_bounded_and_is_listed_only_when_its_tally_runs_over(
     """Forty runs, each writing five new entries, against a limit of thirty: the kind never
     holds more than the limit, it is listed only when its tally says
     it may have run over, and a run that writes nothing does not list it at all."""
+    monkeypatch.setattr(cache, "_TALLY_FROM", 0)  # (a tally is kept from 4,096 entries up)
     listed = _recorded(monkeypatch, os, "listdir")
     folder = tmp_path / cache.FOLDER / "checked"
     for run in range(40):
@@ -537,7 +538,10 @@ def test_a_kind_stays_bounded_and_is_listed_only_when_its_tally_runs_over(
     assert len(listed) == before
 
 
-def test_a_lost_or_damaged_tally_means_listing_the_kind(tmp_path: Path) -> None:
+def test_a_lost_or_damaged_tally_means_listing_the_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_TALLY_FROM", 0)
     store = cache.Store(tmp_path, "salt")
     for i in range(10):
         store.put("parsed", str(i), i)
@@ -557,6 +561,15 @@ def test_a_lost_or_damaged_tally_means_listing_the_kind(tmp_path: Path) -> None:
             again._path("parsed", f"more-{i}")[0] for i in range(3)
         )
         assert tally.read_text() == "3"
+
+
+def test_a_small_kind_is_listed_without_a_tally(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path, "salt")
+    for i in range(10):
+        store.put("parsed", str(i), i)
+    store.prune("parsed", archive_size=1, slack=0)
+    assert not list((tmp_path / cache.FOLDER).glob("*.tally"))
+    assert len(os.listdir(tmp_path / cache.FOLDER / "parsed")) == 10  # all used by this run
 
 
 def test_an_unwritable_cache_is_no_error(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:

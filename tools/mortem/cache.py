@@ -60,6 +60,8 @@ _MAGIC = b"MORTEM-CACHE\x01"
 _HEADER = struct.Struct("<QI")  # payload length, crc32 of the payload
 # Entries of a kind beyond this many times the archive's size are pruned, unused ones first.
 _KEEP_FACTOR = 3
+# A kind allowed this many entries or more keeps a tally instead of being listed each run.
+_TALLY_FROM = 4096
 # Types a cache entry may contain besides the pickle's own (str, int, float, tuples, lists,
 # dicts, sets, None): mortem's model and the standard library values it holds.
 _ALLOWED = {
@@ -204,14 +206,15 @@ class Store:
         Only writes grow a kind, and listing one was a tenth of a pre-commit check at 10,000
         postmortems (40,000 entries), so each kind keeps a tally: its entries when last
         listed, plus the writes since. Overwrites count too, and runs at the same moment may
-        lose each other's writes: either way a prune only comes sooner or later."""
+        lose each other's writes: either way a prune only comes sooner or later. A kind kept
+        small (under _TALLY_FROM entries) is listed instead: that costs less than the tally."""
         written = self.written[kind]
         if not written:
             return
         limit = _KEEP_FACTOR * archive_size + slack
-        tally = self.folder / f"{kind}.tally"
-        counted = _read_tally(tally)
-        if counted is not None and counted + written <= limit:
+        tally = self.folder / f"{kind}.tally" if limit >= _TALLY_FROM else None
+        counted = _read_tally(tally) if tally else None
+        if tally and counted is not None and counted + written <= limit:
             _write_tally(tally, counted + written)
             return
         folder = self.folder / kind
@@ -226,7 +229,8 @@ class Store:
                     with contextlib.suppress(OSError):
                         os.unlink(folder / name)
                         left -= 1
-        _write_tally(tally, left)
+        if tally:
+            _write_tally(tally, left)
 
 
 def _read_tally(path: Path) -> int | None:

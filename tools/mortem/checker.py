@@ -29,6 +29,8 @@ CONTEXT_RULES = frozenset({"PM012", "PM039", "PM060"})
 
 @dataclass(frozen=True)
 class CheckResult:
+    """The findings of a check, sorted, and how many files it read."""
+
     findings: tuple[Finding, ...]
     files: int
 

@@ -28,6 +28,8 @@ ID_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 
 @dataclass(frozen=True)
 class Times:
+    """The incident's clock from the front matter `times` (None where absent or unreadable)."""
+
     started: datetime | None = None
     detected: datetime | None = None
     acknowledged: datetime | None = None
@@ -64,6 +66,8 @@ def _between(start: datetime | None, end: datetime | None) -> timedelta | None:
 
 @dataclass(frozen=True)
 class RootCause:
+    """One entry of `root_causes`, by its position in the list."""
+
     index: int
     category: str | None
     kind: str | None
@@ -72,6 +76,8 @@ class RootCause:
 
 @dataclass(frozen=True)
 class ActionItem:
+    """One entry of `action_items`, by its position in the list."""
+
     index: int
     title: str | None
     bucket: str | None
@@ -87,8 +93,23 @@ class ActionItem:
         return self.status in (None, "open")
 
 
+_PLACEHOLDER = re.compile(r"#|[Tt][Bb][Dd]|[Tt][Oo][Dd][Oo]|\s*")
+
+
+def is_placeholder_link(link: str | None) -> bool:
+    """True for a link that stands for "no issue filed yet": empty, `TBD`, `TODO` or `#`."""
+    return link is None or _PLACEHOLDER.fullmatch(link) is not None
+
+
+def owner_key(owner: str) -> str:
+    """One person however their name is spaced or capitalised, so their items add up."""
+    return " ".join(owner.split()).casefold()
+
+
 @dataclass(frozen=True)
 class SourceLine:
+    """A line of the file and its 1-based number, as findings report it."""
+
     number: int
     text: str
 
@@ -103,6 +124,8 @@ class ListItem:
 
 @dataclass(frozen=True)
 class Section:
+    """An H2 section of the body: its lines, top-level list items and readable prose."""
+
     title: str
     line: int
     lines: tuple[SourceLine, ...]
@@ -120,6 +143,8 @@ class Section:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One bullet of the Timeline, with the moment it begins with when it has one."""
+
     line: int
     text: str
     at: datetime | None  # None when the bullet does not begin with a time
@@ -139,6 +164,8 @@ class Suppressions:
 
 @dataclass(frozen=True)
 class Postmortem:
+    """One postmortem read once: front matter with positions, sections, and typed views."""
+
     path: Path
     display_path: str
     text: str

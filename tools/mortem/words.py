@@ -14,6 +14,8 @@ WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
 
 @dataclass(frozen=True)
 class Phrase:
+    """A phrase from data/words.toml, matched as whole words, with its suggested rewording."""
+
     text: str
     suggest: str = ""
 

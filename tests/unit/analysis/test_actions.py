@@ -15,7 +15,7 @@ from mortem.analysis import actions
 from mortem.analysis.actions import ActionRow
 from mortem.archive import load_archive
 from mortem.config import Config
-from mortem.model import Postmortem
+from mortem.model import Postmortem, is_placeholder_link, owner_key
 from mortem.schema import load_schema
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "actions"
@@ -122,7 +122,7 @@ def test_due_in_the_next_seven_days_today_and_the_seventh_day_included(docs: lis
 def open_items_per_owner(docs: list[Postmortem]) -> Counter[str]:
     """The plain recount that OwnerLoad must agree with."""
     return Counter(
-        actions.owner_key(item.owner)
+        owner_key(item.owner)
         for doc in docs
         for item in doc.action_items
         if item.is_open and item.owner and item.owner.strip()
@@ -137,7 +137,7 @@ def test_owner_load_counted_once_equals_a_recount_with_each_postmortem_swapped_i
     docs: list[Postmortem], tmp_path: Path
 ) -> None:
     def recount(archive: list[Postmortem], doc: Postmortem) -> Counter[str]:
-        owners = {actions.owner_key(i.owner) for i in doc.action_items if i.is_open and i.owner}
+        owners = {owner_key(i.owner) for i in doc.action_items if i.is_open and i.owner}
         return Counter({k: n for k, n in open_items_per_owner(archive).items() if k in owners})
 
     load = actions.OwnerLoad(docs)
@@ -164,12 +164,12 @@ NOT_PLACEHOLDERS = ["https://github.com/o/r/issues/1", "n/a", "none", "TBD later
 
 @pytest.mark.parametrize("link", PLACEHOLDERS)
 def test_placeholders(link: str) -> None:
-    assert actions.is_placeholder_link(link)
+    assert is_placeholder_link(link)
 
 
 @pytest.mark.parametrize("link", NOT_PLACEHOLDERS)
 def test_not_placeholders(link: str) -> None:
-    assert not actions.is_placeholder_link(link)
+    assert not is_placeholder_link(link)
 
 
 def test_placeholders_are_what_the_schema_lets_through() -> None:
@@ -178,6 +178,6 @@ def test_placeholders_are_what_the_schema_lets_through() -> None:
     pattern = re.compile(schema["pattern"])
     for link in [*PLACEHOLDERS, *NOT_PLACEHOLDERS]:
         lets_through = pattern.search(link) is not None and not link.startswith("http")
-        assert lets_through == actions.is_placeholder_link(link), link
-    assert actions.is_placeholder_link(None)
+        assert lets_through == is_placeholder_link(link), link
+    assert is_placeholder_link(None)
     assert "null" in schema["type"]  # `link:` with nothing after it is a placeholder too

@@ -6,14 +6,13 @@ and grouping by owner lets each person answer for theirs (re-own or drop out lou
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from mortem.model import ActionItem, Postmortem
+from mortem.model import ActionItem, Postmortem, owner_key
 
 if TYPE_CHECKING:
     from mortem.config import Config
@@ -25,7 +24,6 @@ UPCOMING_DAYS = 7  # the weekly sync looks one week ahead
 
 # What a draft may hold in `link` until the issue is filed: the same set as the schema's
 # `link` pattern (schema/postmortem.schema.json), which a test keeps in step.
-_PLACEHOLDER = re.compile(r"#|[Tt][Bb][Dd]|[Tt][Oo][Dd][Oo]|\s*")
 
 
 @dataclass(frozen=True)
@@ -117,16 +115,6 @@ def by_owner(rows: Sequence[ActionRow]) -> list[tuple[str, list[ActionRow]]]:
         return (owner == NO_OWNER, _due_order(owned[0]), owner)
 
     return sorted(groups.items(), key=urgency)
-
-
-def is_placeholder_link(link: str | None) -> bool:
-    """True for a link that stands for "no issue filed yet": empty, `TBD`, `TODO` or `#`."""
-    return link is None or _PLACEHOLDER.fullmatch(link) is not None
-
-
-def owner_key(owner: str) -> str:
-    """One person however their name is spaced or capitalised, so their items add up."""
-    return " ".join(owner.split()).casefold()
 
 
 def _agenda_order(row: ActionRow) -> tuple[bool, tuple[bool, date, str, int]]:

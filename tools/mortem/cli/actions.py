@@ -201,8 +201,9 @@ def _write_sync(results: list[Checked], by_id: dict[str, Postmortem]) -> tuple[s
 
 
 def _file_issues(args: argparse.Namespace, config: Config, today: date) -> int:
-    from mortem.analysis.actions import action_rows, is_placeholder_link
+    from mortem.analysis.actions import action_rows
     from mortem.integrations import trackers
+    from mortem.model import is_placeholder_link
     from mortem.render import actions as render
 
     doc = _one(args.file_issues, config)

@@ -31,10 +31,11 @@ from datetime import date
 from email.message import Message
 from typing import Any, ClassVar
 
-from mortem.analysis.actions import ActionRow, is_placeholder_link
+from mortem.analysis.actions import ActionRow
 from mortem.config import Config
 from mortem.errors import MortemError, UsageError
 from mortem.integrations.rest import TIMEOUT, ApiError, RestClient
+from mortem.model import is_placeholder_link
 
 GITHUB, GITLAB, JIRA = "github", "gitlab", "jira"
 NAMES = {GITHUB: "GitHub", GITLAB: "GitLab", JIRA: "Jira"}

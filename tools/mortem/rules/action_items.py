@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mortem.analysis.actions import is_placeholder_link
 from mortem.findings import Issue, Severity
-from mortem.model import ActionItem, Postmortem
+from mortem.model import ActionItem, Postmortem, is_placeholder_link
 from mortem.rules.base import Context, rule
 from mortem.words import group_owners, normalise, owner_joiners, vague_phrases
 

@@ -57,6 +57,8 @@ Check = Callable[[Postmortem, Context], Iterable[Issue]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: its code, name, default severity, family, check and documentation."""
+
     code: str
     name: str
     severity: Severity

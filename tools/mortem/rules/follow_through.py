@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mortem.analysis.actions import OwnerLoad, is_placeholder_link, owner_key
 from mortem.findings import Issue, Severity
-from mortem.model import ActionItem, Postmortem
+from mortem.model import ActionItem, Postmortem, is_placeholder_link, owner_key
 from mortem.rules.base import Context, rule
 
 
@@ -104,6 +103,8 @@ def owner_load(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     mine = [item for item in doc.action_items if item.is_open and item.owner and item.owner.strip()]
     if not mine:
         return  # nothing to weigh, so no reason to load the archive
+    from mortem.analysis.actions import OwnerLoad  # (the archive-wide pass only: lean start-up)
+
     limit = ctx.config.max_open_per_owner
     load = ctx.remembered(
         "owner-load", "", lambda: OwnerLoad(ctx.archive), lambda value: isinstance(value, OwnerLoad)

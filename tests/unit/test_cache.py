@@ -131,8 +131,8 @@ def _reword_timeline(path: Path, note: str = "reworded in review") -> None:
 
 
 def _recorded(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Path]:
-    """Every path `owner.name` (Reader.read, Reader.load, read_bytes) is called with, from now
-    on and while the monkeypatch lasts."""
+    """Every path `owner.name` (Reader.read, Reader._parsed, read_bytes) is called with, from
+    now on and while the monkeypatch lasts."""
     seen: list[Path] = []
     original = getattr(owner, name)
 
@@ -181,7 +181,7 @@ def test_archive_judgements_are_reused_across_edits_outside_their_facts(
     for path in (recurring, overloaded):
         _reword_timeline(path)
     with monkeypatch.context() as m:
-        read = _recorded(m, Reader, "load")
+        read = _recorded(m, Reader, "_parsed")
         after = findings(archive, recurring, overloaded)
     assert {f.code for f in after} >= {"PM039", "PM060"}
     assert set(read) <= {recurring, overloaded}
@@ -189,7 +189,7 @@ def test_archive_judgements_are_reused_across_edits_outside_their_facts(
     # The whole archive checked after that edit: still only the edited files are read.
     _edit(recurring, "<!-- reworded in review -->", "<!-- reworded again -->")
     with monkeypatch.context() as m:
-        read = _recorded(m, Reader, "load")
+        read = _recorded(m, Reader, "_parsed")
         everything = findings(archive)
     assert set(read) <= {recurring}
     assert everything == uncached(monkeypatch, archive)
@@ -355,7 +355,7 @@ def test_mortem_patterns_reads_only_what_changed_while_the_facts_stand(
     recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
     _reword_timeline(recurring)
     with monkeypatch.context() as m:
-        loaded = _recorded(m, Reader, "load")
+        loaded = _recorded(m, Reader, "_parsed")
         out, err = _cli(monkeypatch, capsys, *arguments)
     assert "left out" in err  # the fixtures hold unreadable files
     readable = {d.path for d in load_archive(load_config(start=archive))}
@@ -385,7 +385,7 @@ def test_mortem_actions_reads_only_what_changed_and_follows_the_day(
     overloaded = archive / "postmortems" / "2026-10-07-owner-overloaded.md"
     _reword_timeline(overloaded)
     with monkeypatch.context() as m:
-        loaded = _recorded(m, Reader, "load")
+        loaded = _recorded(m, Reader, "_parsed")
         out = run("2026-11-28")
     readable = {d.path for d in load_archive(load_config(start=archive))}
     assert set(loaded) & readable == {overloaded}
@@ -433,6 +433,31 @@ def test_archive_judgements_follow_an_edit_of_their_facts(
         if other != overloaded and "owner: Lena Fischer" in other.read_text():
             other.write_text(other.read_text().replace("owner: Lena Fischer", "owner: Ada Nwosu"))
     assert findings(archive, overloaded) == uncached(monkeypatch, archive, overloaded)
+
+
+def test_a_root_cause_edit_judges_the_archive_from_slim_copies_it_does_not_keep_whole(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit that rewords a root cause has every postmortem read again for PM039 and PM060.
+    The reader keeps only the checked file whole; the others are held as slim copies."""
+    findings(archive)
+    recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
+    _edit(recurring, "## Root cause\n", "## Root cause\n\nReworded in review.\n")
+    readers: list[Reader] = []
+    original = Reader.__init__
+
+    def remember(reader: Reader, *args: Any, **kwargs: Any) -> None:
+        original(reader, *args, **kwargs)
+        readers.append(reader)
+
+    with monkeypatch.context() as m:
+        m.setattr(Reader, "__init__", remember)
+        parsed = _recorded(m, Reader, "_parsed")
+        result = findings(archive, recurring)
+    (reader,) = readers
+    assert len(set(parsed)) > 10, "the archive was read again"
+    assert [path for path, _ in reader.loaded] == [recurring]
+    assert result == uncached(monkeypatch, archive, recurring)
 
 
 @pytest.mark.parametrize(

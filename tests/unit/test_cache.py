@@ -438,8 +438,9 @@ def test_archive_judgements_follow_an_edit_of_their_facts(
 def test_a_root_cause_edit_judges_the_archive_from_slim_copies_it_does_not_keep_whole(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A commit that rewords a root cause has every postmortem read again for PM039 and PM060.
-    The reader keeps only the checked file whole; the others are held as slim copies."""
+    """A commit that rewords a root cause has every postmortem read again for PM039 and PM060:
+    from the cache's slim entries, a third of a whole parse. Only the checked file is rebuilt
+    whole, and the reader keeps only it whole."""
     findings(archive)
     recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
     _edit(recurring, "## Root cause\n", "## Root cause\n\nReworded in review.\n")
@@ -452,10 +453,12 @@ def test_a_root_cause_edit_judges_the_archive_from_slim_copies_it_does_not_keep_
 
     with monkeypatch.context() as m:
         m.setattr(Reader, "__init__", remember)
-        parsed = _recorded(m, Reader, "_parsed")
+        whole = _recorded(m, Reader, "_parsed")
+        slimmed = _recorded(m, archive_module, "_rebuild_slim")
         result = findings(archive, recurring)
     (reader,) = readers
-    assert len(set(parsed)) > 10, "the archive was read again"
+    assert len(set(slimmed)) > 10, "the archive was judged again"
+    assert whole == [recurring]
     assert [path for path, _ in reader.loaded] == [recurring]
     assert result == uncached(monkeypatch, archive, recurring)
 
@@ -535,6 +538,23 @@ def test_archive_indexes_of_earlier_settings_are_dropped(archive: Path) -> None:
     findings(archive)
     second = set(facts_folder.iterdir())
     assert len(second) == 2 and not second & first
+
+
+def test_slim_entries_rebuild_what_slim_makes_of_the_whole(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every fixture, good and bad, read through a cache filled by an earlier run: the slim
+    copy rebuilt from its entry equals the slim copy of the whole parse, failures included."""
+    findings(archive)
+    config = load_config(start=archive)
+    wholes = {path: Reader(config).load(path) for path in sorted((archive / "postmortems").glob("*.md"))}
+    reader = Reader(config)
+    parsed = _recorded(monkeypatch, Reader, "_parsed")
+    for path, whole in wholes.items():
+        expected = archive_module.slim(whole) if isinstance(whole, Postmortem) else whole
+        assert reader.slim(path) == expected, path.name
+    assert {type(whole) for whole in wholes.values()} == {Postmortem, archive_module.LoadFailure}
+    assert parsed == [] and not reader.loaded  # every copy came from its slim entry
 
 
 def test_a_kind_stays_bounded_and_is_listed_only_when_its_tally_runs_over(

@@ -249,18 +249,25 @@ class Reader:
         return result
 
     def _parsed(self, path: Path, shown: str, source: Source, digest: str) -> Loaded:
+        """The parse of these bytes: rebuilt from the cache's two entries for them (see
+        _parts), or parsed and stored in both."""
         assert self.store is not None
-        result = _rebuild(self.store.get("parsed", digest), path, shown, source)
+        part, rest = self.store.get("slim", digest), self.store.get("parsed", digest)
+        result = _rebuild(part, rest, path, shown, source)
         if result is None:
             result = parse(path, shown, source, self.config)
-            self.store.put("parsed", digest, _parts(result))
+            part, rest = _parts(result)
+            self.store.put("slim", digest, part)
+            if rest is not None:
+                self.store.put("parsed", digest, rest)
         return result
 
     def slim(self, path: Path) -> Loaded:
         """The file as `slim` copies it (a failure as it is), read once per run. A whole parse
-        this reader holds is slimmed; any other is read, from the cache when it can be, and
-        slimmed without keeping the whole: at 10,000 postmortems the wholes were 250 MB held
-        for nothing by a check whose root cause edit had the archive judged again."""
+        this reader holds is slimmed; any other comes from the cache's slim entry (a third of
+        the whole's bytes) when it has one, else is parsed whole and slimmed. The wholes are
+        not kept: at 10,000 postmortems they were 250 MB held for nothing by a check whose
+        root cause edit had the archive judged again."""
         found = self._slims.get(path)
         if found is None:
             shown = display(path, self.config)
@@ -272,7 +279,8 @@ class Reader:
                 elif self.store is None:
                     whole = parse(path, shown, source, self.config)
                 else:
-                    whole = self._parsed(path, shown, source, digest)
+                    cached = _rebuild_slim(self.store.get("slim", digest), path, shown)
+                    whole = cached if cached is not None else self._parsed(path, shown, source, digest)
             found = self._slims[path] = _slim_loaded(path, whole)
         return found
 
@@ -316,6 +324,7 @@ class Reader:
         yield from self.in_order(self.load, warn)
         if self.store is not None:
             self.store.prune("parsed", len(files))
+            self.store.prune("slim", len(files))
 
     def slim_archive(self, warn: Callable[[str], None] | None = None) -> list[Postmortem]:
         """archive(), as slim copies (see `slim`). With no cache to read them from, the files
@@ -327,7 +336,8 @@ class Reader:
         if self.store is not None:
             with bulk():
                 found = list(self.in_order(self.slim, warn))
-            self.store.prune("parsed", len(self.archive_names()))
+            # (not "parsed": this run left the wholes of the files it did not check unread)
+            self.store.prune("slim", len(self.archive_names()))
             return found
         read = {path: _slim_loaded(path, doc) for (path, _), doc in self.loaded.items()}
         unread = [path for path in self.archive_paths() if path not in read]
@@ -494,48 +504,65 @@ def slim(doc: Postmortem) -> Postmortem:
 
 
 # A parse result in the cache: what `parse` derives from the text, without the path, display
-# path and text, which the reader supplies (the same bytes parse the same wherever they are).
-def _parts(result: Loaded) -> tuple[object, ...]:
+# path and text, which the reader supplies (the same bytes parse the same wherever they are),
+# in two entries under the hash of the bytes. "slim" holds what `slim` keeps (the front
+# matter with its positions, the suppressions, the load issues and the Root cause section
+# without its lines), so the archive-wide judgements read a third of the bytes; "parsed"
+# holds the rest (every section and heading). A failure is one "slim" entry.
+def _parts(result: Loaded) -> tuple[tuple[object, ...], tuple[object, ...] | None]:
     if isinstance(result, LoadFailure):
-        return ("failure", result.code, result.issue)
-    return (
+        return ("failure", result.code, result.issue), None
+    slimmed = slim(result)
+    part = (
         "postmortem",
         result.front,
         result.positions,
         result.front_matter_line,
         result.body_line,
-        result.sections,
-        result.headings,
+        slimmed.sections[0] if slimmed.sections else None,
         result.suppressions,
         result.load_issues,
     )
+    return part, ("rest", result.sections, result.headings)
 
 
-def _rebuild(parts: object, path: Path, shown: str, source: Source) -> Loaded | None:
-    """The cached parse result as `parse` returns it, or None when the entry does not have
-    the shape this version writes (the file is then parsed again)."""
-    from mortem.findings import Issue
-    from mortem.model import Suppressions
-
-    if not isinstance(parts, tuple) or not parts:
-        return None
-    if (
-        parts[0] == "failure"
-        and len(parts) == 3
-        and isinstance(parts[1], str)
-        and isinstance(parts[2], Issue)
+def _rebuild(part: object, rest: object, path: Path, shown: str, source: Source) -> Loaded | None:
+    """The cached parse result as `parse` returns it, or None when an entry is missing or
+    does not have the shape this version writes (the file is then parsed again)."""
+    found = _rebuild_slim(part, path, shown)
+    if not isinstance(found, Postmortem):
+        return found
+    if not (
+        isinstance(rest, tuple)
+        and len(rest) == 3
+        and rest[0] == "rest"
+        and isinstance(rest[1], tuple)
+        and isinstance(rest[2], tuple)
     ):
-        return LoadFailure(path, shown, parts[1], parts[2])
-    if parts[0] != "postmortem" or len(parts) != 9:
         return None
-    _, front, positions, front_line, body_line, sections, headings, suppressions, issues = parts
+    from dataclasses import replace
+
+    return replace(found, text=source.text, sections=rest[1], headings=rest[2])
+
+
+def _rebuild_slim(part: object, path: Path, shown: str) -> Loaded | None:
+    """The slim copy (see `slim`) from its cache entry, a failure as it was, or None."""
+    from mortem.findings import Issue
+    from mortem.model import Section, Suppressions
+
+    if not isinstance(part, tuple) or not part:
+        return None
+    if part[0] == "failure" and len(part) == 3 and isinstance(part[1], str) and isinstance(part[2], Issue):
+        return LoadFailure(path, shown, part[1], part[2])
+    if part[0] != "postmortem" or len(part) != 8:
+        return None
+    _, front, positions, front_line, body_line, root_cause, suppressions, issues = part
     if not (
         isinstance(front, dict)
         and isinstance(positions, dict)
         and isinstance(front_line, int)
         and isinstance(body_line, int)
-        and isinstance(sections, tuple)
-        and isinstance(headings, tuple)
+        and (root_cause is None or isinstance(root_cause, Section))
         and isinstance(suppressions, Suppressions)
         and isinstance(issues, tuple)
     ):
@@ -543,13 +570,13 @@ def _rebuild(parts: object, path: Path, shown: str, source: Source) -> Loaded | 
     return Postmortem(
         path=path,
         display_path=shown,
-        text=source.text,
+        text="",
         front=front,
         positions=positions,
         front_matter_line=front_line,
         body_line=body_line,
-        sections=sections,
-        headings=headings,
+        sections=() if root_cause is None else (root_cause,),
+        headings=(),
         suppressions=suppressions,
         load_issues=issues,
     )

@@ -1,7 +1,9 @@
 """An on-disk cache at the archive root (.mortem-cache/): work done once per content.
 
-Four kinds of entry, each keyed by what its value depends on:
-- `parsed`: a file's parse result (front matter, sections), keyed by the file's bytes;
+Five kinds of entry, each keyed by what its value depends on:
+- `slim` and `parsed`: a file's parse result, keyed by the file's bytes, in two parts: what
+  the archive-wide judgements read (front matter with positions, suppressions, the Root
+  cause section's prose) and the rest (every section and heading);
 - `checked`: a file's findings from the rules that read only that file, keyed by its bytes
   and display path;
 - `archive`: results that read the whole archive (PM012, PM039, PM060 findings, the
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 FOLDER = ".mortem-cache"
-KINDS = ("parsed", "checked", "archive", "facts")
+KINDS = ("parsed", "slim", "checked", "archive", "facts")
 _FORMAT = 1  # bump when the layout of entries changes
 _MAGIC = b"MORTEM-CACHE\x01"
 _HEADER = struct.Struct("<QI")  # payload length, crc32 of the payload

@@ -540,6 +540,34 @@ def test_archive_indexes_of_earlier_settings_are_dropped(archive: Path) -> None:
     assert len(second) == 2 and not second & first
 
 
+def test_a_prune_after_judging_from_slim_entries_keeps_the_archive_s_whole_parses(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A root cause edit reads the other files' slim entries only; when the run then prunes,
+    their "parsed" halves are still this archive's and must stay, or the next whole load
+    (the site) would parse every file again. Stale entries go."""
+    findings(archive)
+    config = load_config(start=archive)
+    store = cache.open_store(config)
+    assert store is not None
+    folder = archive / cache.FOLDER / "parsed"
+    for number in range(300):  # stale halves, far past the kind's limit
+        (folder / f"stale-{number}").write_bytes(b"x")
+    recurring = archive / "postmortems" / "2026-10-07-unlinked-recurrence.md"
+    _edit(recurring, "## Root cause\n", "## Root cause\n\nReworded in review.\n")
+    findings(archive, recurring)
+    left = set(os.listdir(folder))
+    assert not any(name.startswith("stale-") for name in left)
+    others = [path for path in sorted((archive / "postmortems").glob("*.md")) if path != recurring]
+    wholes = [path for path in others if isinstance(Reader(config).load(path), Postmortem)]
+    expected = {store._path("parsed", cache.content_hash(path.read_bytes()))[0] for path in wholes}
+    assert len(wholes) > 10 and expected <= left
+    with monkeypatch.context() as m:
+        parsed = _recorded(m, archive_module, "parse")
+        findings(archive)
+    assert parsed == []  # every whole still in the cache
+
+
 def test_slim_entries_rebuild_what_slim_makes_of_the_whole(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -281,6 +281,7 @@ class Reader:
                 else:
                     cached = _rebuild_slim(self.store.get("slim", digest), path, shown)
                     whole = cached if cached is not None else self._parsed(path, shown, source, digest)
+                    self.store.keep("parsed", digest)  # its other half: still this archive's
             found = self._slims[path] = _slim_loaded(path, whole)
         return found
 
@@ -336,7 +337,7 @@ class Reader:
         if self.store is not None:
             with bulk():
                 found = list(self.in_order(self.slim, warn))
-            # (not "parsed": this run left the wholes of the files it did not check unread)
+            self.store.prune("parsed", len(self.archive_names()))
             self.store.prune("slim", len(self.archive_names()))
             return found
         read = {path: _slim_loaded(path, doc) for (path, _), doc in self.loaded.items()}

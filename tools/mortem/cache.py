@@ -162,6 +162,10 @@ class Store:
         name = digest((self.salt, kind, key))
         return name, self.folder / kind / name
 
+    def keep(self, kind: str, key: str) -> None:
+        """Count an entry as used this run without reading it, so a prune leaves it."""
+        self.used[kind].add(self._path(kind, key)[0])
+
     def get(self, kind: str, key: str) -> Any:
         name, path = self._path(kind, key)
         self.used[kind].add(name)

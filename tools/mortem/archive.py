@@ -13,7 +13,7 @@ from mortem.config import Config
 from mortem.errors import UsageError
 from mortem.loader import LoadFailure, Source, decode, parse, read_bytes
 from mortem.model import Postmortem
-from mortem.stamps import STALE_SHARE, Stamp, Stamps, stamp_of
+from mortem.stamps import Stamp, Stamps, fallen_behind, stamp_of
 
 if TYPE_CHECKING:
     from mortem.cache import Store
@@ -241,17 +241,17 @@ class Reader:
         return found
 
     def parse(self, path: Path, shown: str, source: Source, digest: str) -> Loaded:
-        """`loader.parse`, or its result for the same bytes from the cache."""
-        if self.store is None:
-            return parse(path, shown, source, self.config)
+        """`loader.parse`, or its result for the same bytes from the cache (then kept)."""
         result = self._parsed(path, shown, source, digest)
-        self.loaded[(path, shown)] = result
+        if self.store is not None:
+            self.loaded[(path, shown)] = result
         return result
 
     def _parsed(self, path: Path, shown: str, source: Source, digest: str) -> Loaded:
         """The parse of these bytes: rebuilt from the cache's two entries for them (see
         _parts), or parsed and stored in both."""
-        assert self.store is not None
+        if self.store is None:
+            return parse(path, shown, source, self.config)
         part, rest = self.store.get("slim", digest), self.store.get("parsed", digest)
         result = _rebuild(part, rest, path, shown, source)
         if result is None:
@@ -276,14 +276,25 @@ class Reader:
                 shown, source, digest = self.read(path, shown)
                 if isinstance(source, LoadFailure):
                     whole = source
-                elif self.store is None:
-                    whole = parse(path, shown, source, self.config)
                 else:
-                    cached = _rebuild_slim(self.store.get("slim", digest), path, shown)
-                    whole = cached if cached is not None else self._parsed(path, shown, source, digest)
-                    self.store.keep("parsed", digest)  # its other half: still this archive's
+                    whole = self._slim_parse(path, shown, source, digest)
             found = self._slims[path] = _slim_loaded(path, whole)
         return found
+
+    def _slim_parse(self, path: Path, shown: str, source: Source, digest: str) -> Loaded:
+        """The slim copy from the cache's slim entry, else the whole parse (see _parsed)."""
+        if self.store is not None:
+            cached = _rebuild_slim(self.store.get("slim", digest), path, shown)
+            if cached is not None:
+                self.store.mark_used("parsed", digest)  # its other half: still this archive's
+                return cached
+        return self._parsed(path, shown, source, digest)
+
+    def _prune_parses(self) -> None:
+        """Both halves of the cached parses (_parts), once the run has used the archive's."""
+        assert self.store is not None
+        for kind in ("parsed", "slim"):
+            self.store.prune(kind, len(self.archive_names()))
 
     def facts_fingerprint(self, store: Store) -> str:
         """The `facts` of every archive file, as one digest. Each file's facts are kept in
@@ -311,9 +322,9 @@ class Reader:
             if known == "-":
                 self.left_out.append(folder / name)
             parts.append(f"{name}\0{known}")
-        # Saved again as the stamps are (mortem.stamps.Stamps.save): once it misses more than
-        # a few files. It then holds only this archive's files, so it never grows stale.
-        stale = not index or unknown > len(parts) // STALE_SHARE
+        # Saved again as the stamps are, once it has fallen behind; it then holds only this
+        # archive's files, so it never grows stale.
+        stale = not index or fallen_behind(unknown, len(parts))
         if stale and fresh != index and not self.changed:
             store.put("facts", "index", fresh)
             # Indexes written under other settings or versions: a megabyte each at 10,000.
@@ -321,11 +332,9 @@ class Reader:
         return digest(parts)
 
     def archive(self, warn: Callable[[str], None] | None = None) -> Iterator[Postmortem]:
-        files = self.archive_paths()
         yield from self.in_order(self.load, warn)
         if self.store is not None:
-            self.store.prune("parsed", len(files))
-            self.store.prune("slim", len(files))
+            self._prune_parses()
 
     def slim_archive(self, warn: Callable[[str], None] | None = None) -> list[Postmortem]:
         """archive(), as slim copies (see `slim`). With no cache to read them from, the files
@@ -337,8 +346,7 @@ class Reader:
         if self.store is not None:
             with bulk():
                 found = list(self.in_order(self.slim, warn))
-            self.store.prune("parsed", len(self.archive_names()))
-            self.store.prune("slim", len(self.archive_names()))
+            self._prune_parses()
             return found
         read = {path: _slim_loaded(path, doc) for (path, _), doc in self.loaded.items()}
         unread = [path for path in self.archive_paths() if path not in read]

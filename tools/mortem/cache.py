@@ -162,7 +162,7 @@ class Store:
         name = digest((self.salt, kind, key))
         return name, self.folder / kind / name
 
-    def keep(self, kind: str, key: str) -> None:
+    def mark_used(self, kind: str, key: str) -> None:
         """Count an entry as used this run without reading it, so a prune leaves it."""
         self.used[kind].add(self._path(kind, key)[0])
 

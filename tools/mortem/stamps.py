@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 
 Stamp = str  # "size mtime_ns ctime_ns inode"
 RACY_NS = 2_000_000_000
-# An index over the archive (the stamps, archive.facts's) is saved again once more than
-# this share of its files (1 in STALE_SHARE) had to be read because it did not know them.
-STALE_SHARE = 64
+STALE_SHARE = 64  # see fallen_behind
+
+
+def fallen_behind(unknown: int, total: int) -> bool:
+    """Whether an index over the archive (the stamps; archive.facts's index) is saved again:
+    once more than a 64th of its `total` files had to be read because it did not know them.
+    Below that, reading those few again costs less than saving the index, a megabyte at
+    10,000 postmortems, while a commit changes one or two files."""
+    return unknown > total // STALE_SHARE
 
 
 def stamp_of(path: Path, max_bytes: int) -> Stamp | None:
@@ -64,8 +70,8 @@ class Stamps:
 
     def known_hashes(self, folder: Path, names: list[str], max_bytes: int) -> dict[str, str]:
         """The saved hash of each file of `folder` (by name) whose stamp is as saved and can
-        be trusted. One pass with no call per file but lstat: at 10,000 postmortems it is
-        most of a pre-commit check."""
+        be trusted, in one pass over the archive: at 10,000 postmortems it is most of a
+        pre-commit check."""
         written, saved = self.saved()
         if not saved:
             return {}
@@ -81,18 +87,11 @@ class Stamps:
                     info = lstat(name)
                 except OSError:
                     continue
-                # As saved (one string: formatting it costs less than unpickling integers),
-                # and changed long enough before the save that a later change shows.
-                if (
-                    entry.startswith(f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} ")
-                    and info.st_mtime_ns < recent
-                    and info.st_ctime_ns < recent
-                    and stat.S_ISREG(info.st_mode)
-                    and info.st_size <= max_bytes
-                ):
+                stamp, _, digest = entry.rpartition(" ")
+                if stamp == _stamp(info, max_bytes) and _settled(info.st_mtime_ns, info.st_ctime_ns, recent):
                     current[name] = entry
                     trusted.add(name)
-                    known[name] = entry.rpartition(" ")[2]
+                    known[name] = digest
         return known
 
     def saved(self) -> tuple[int, dict[str, str]]:
@@ -111,27 +110,29 @@ class Stamps:
         return self._saved
 
     def save(self, archive: list[str]) -> None:
-        """Saves the stamps of the archive files (by name) once more than a 64th of them had
-        to be read (their stamps were new, changed, or too recent to trust), or when none
-        were saved. Below that, reading those few again costs less than saving them all: at
-        10,000 postmortems, a save is a megabyte, and a commit changes one or two files."""
+        """Saves the stamps of the archive files (by name) when none were saved, or once they
+        have fallen behind: the files read because their stamps were new, changed or too
+        recent to trust are more than fallen_behind allows."""
         written, saved = self.saved()
-        if saved and len(archive) - len(self._trusted) <= len(archive) // STALE_SHARE:
+        if saved and not fallen_behind(len(archive) - len(self._trusted), len(archive)):
             return
         mine = self.current
         current = {name: mine[name] for name in archive if name in mine}
-        if current != saved or any(
-            _changed_since(entry, written - RACY_NS)
-            for name, entry in current.items()
-            if name not in self._trusted
-        ):
+        read = [entry for name, entry in current.items() if name not in self._trusted]
+        if current != saved or not all(_settled(*_times(entry), written - RACY_NS) for entry in read):
             self.store.put("facts", "stamps", (time.time_ns(), current))
 
 
-def _changed_since(entry: str, moment: int) -> bool:
-    """Whether the file of this "size mtime ctime inode hash" changed at or after `moment`."""
+def _times(entry: str) -> tuple[int, int]:
+    """The mtime and ctime of a "size mtime ctime inode hash" entry."""
     _, mtime, ctime, *_ = entry.split(" ")
-    return max(int(mtime), int(ctime)) >= moment
+    return int(mtime), int(ctime)
+
+
+def _settled(mtime_ns: int, ctime_ns: int, moment: int) -> bool:
+    """Whether the file last changed before `moment` (a save time less RACY_NS), so that a
+    later change shows in its stamp."""
+    return mtime_ns < moment and ctime_ns < moment
 
 
 @contextmanager

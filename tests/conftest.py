@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -15,6 +16,13 @@ SAMPLE_ARCHIVE = REPO / "postmortems"
 # cache's own tests (tests/unit/test_cache.py) and the benchmark turn it back on in
 # temporary folders.
 os.environ["MORTEM_NO_CACHE"] = "1"
+
+# Property tests run the same examples every time (derandomized, nothing remembered between
+# runs), so CI is repeatable; each test sets only how many examples it draws.
+settings.register_profile(
+    "mortem", derandomize=True, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("mortem")
 
 
 @pytest.fixture

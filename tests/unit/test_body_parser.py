@@ -1,7 +1,7 @@
 """body.parser_for leaves out the block rules whose mark a body lacks: it must give the very
 tokens the full parser gives, for any body, or a section, list item or paragraph would move.
 
-Property-based (fixed seed, bounded count, as test_fuzz.py) over Markdown built from the
+Property-based (the fixed-seed profile in tests/conftest.py) over Markdown built from the
 marks and the constructs that nest them (list items, blockquotes, indented code), then over
 every postmortem in the repository's fixtures and sample archive.
 """
@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
 from mortem.body import _MARKS, _parser, parser_for
 
 REPO = Path(__file__).resolve().parents[2]
-PROPERTY = settings(
-    max_examples=600,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPERTY = settings(max_examples=600)  # (the rest: the "mortem" profile, tests/conftest.py)
 
 # Line starts and pieces that make (or nearly make) each block the rules read.
 STARTS = ["", "", "  ", "   ", "    ", "- ", "* ", "1. ", "2) ", "> ", "- > ", "> - ", "## ", "# ", "\t"]

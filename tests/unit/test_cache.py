@@ -11,7 +11,6 @@ import inspect
 import os
 import pickle
 import shutil
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -215,21 +214,27 @@ def test_patterns_are_reused_across_edits_outside_their_facts_and_follow_the_res
     assert any("2026-10-07-unlinked-recurrence" in p.postmortems for p in after)
 
 
+@pytest.fixture
+def synthetic_150(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The benchmark's generated archive of 150 postmortems (benchmarks/synthetic.py), cache
+    on: enough files that a 64th of them is two, and more judgements than the cache once kept."""
+    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    import synthetic
+
+    files: list[Path] = synthetic.generate(tmp_path, 150)
+    (tmp_path / ".git").mkdir()
+    return files
+
+
 def test_commits_to_different_postmortems_each_reuse_the_archive_judgements(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthetic_150: list[Path]
 ) -> None:
     """A developer edits one postmortem, commits, then another. Each commit's check must find
     the second file's PM060 verdict still cached: the first commit's check once pruned every
     entry it did not use, so the next file made it judge the archive again."""
-    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
-    monkeypatch.delenv("CI", raising=False)
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import synthetic
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    files = synthetic.generate(tmp_path, 150)  # more judgements than the cache once kept
-    (tmp_path / ".git").mkdir()
+    files = synthetic_150
     findings(tmp_path)
     read = _recorded(monkeypatch, Reader, "read")
     committed = files[10:14]
@@ -244,17 +249,9 @@ def test_commits_to_different_postmortems_each_reuse_the_archive_judgements(
 
 
 def test_the_stamps_and_facts_are_saved_again_only_once_a_64th_of_the_archive_is_new_to_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthetic_150: list[Path]
 ) -> None:
-    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
-    monkeypatch.delenv("CI", raising=False)
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import synthetic
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    files = synthetic.generate(tmp_path, 150)  # a 64th: two files
-    (tmp_path / ".git").mkdir()
+    files = synthetic_150  # a 64th: two files
     _trust_stamps(tmp_path, monkeypatch)
     saved: list[str] = []
     original = cache.Store.put

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mortem.body import read_sections
@@ -22,13 +22,7 @@ from mortem.frontmatter import parse_yaml, split
 from mortem.loader import load
 from mortem.rules.base import Context
 
-FUZZ = settings(
-    max_examples=300,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+FUZZ = settings(max_examples=300)  # (the rest: the "mortem" profile, tests/conftest.py)
 NAME = "2026-10-07-fuzzed.md"
 
 scalars = st.one_of(

@@ -223,6 +223,10 @@ class Reader:
             self._archive_names = archive_names(self.config.archive_dir)
         return self._archive_names
 
+    def archive_ids(self) -> frozenset[str]:
+        """archive_ids, from the one listing of this run."""
+        return ids_of_names(self.archive_names())
+
     def archive_paths(self) -> list[Path]:
         """The archive's files, as archive_files, from the one listing of this run."""
         if self._archive_paths is None:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
-from mortem.archive import ArchiveView, Loaded, Reader, bulk, expand, ids_of, ids_of_names, slim
+from mortem.archive import ArchiveView, Loaded, Reader, bulk, expand, ids_of, slim
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
@@ -64,7 +64,7 @@ def active_rules(config: Config) -> tuple[tuple[Rule, Severity], ...]:
 def check_paths(paths: Sequence[Path], config: Config, today: date | None = None) -> CheckResult:
     files = expand(paths, config)
     reader = Reader(config)
-    ids = ids_of(files) | ids_of_names(reader.archive_names())
+    ids = ids_of(files) | reader.archive_ids()
     # The archive is read only if a rule asks for it: with the cache, through the same
     # reader, so a file both checked and compared with the others is read once; without,
     # as slim copies on every core (ArchiveView).

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from mortem.archive import ArchiveView, Reader, bulk, ids_of
+from mortem.archive import ArchiveView, Reader, bulk
 from mortem.checker import CheckResult, check_files
 from mortem.config import Config
 from mortem.model import Postmortem
@@ -41,7 +41,7 @@ def read_archive(config: Config, today: date) -> Archive:
     # the one the pages use (analyses are kept per settings object and postmortems). Grouping
     # reads the item titles, and the pages' "shared terms" are spelled as first met: they
     # must not depend on whether PM060 ran or its findings came from the cache.
-    context = Context(config=replace(config), archive_ids=ids_of(files), today=today, documents=docs)
+    context = Context(config=replace(config), archive_ids=reader.archive_ids(), today=today, documents=docs)
     check = check_files(files, reader, context, keep=True)  # first: it may read on every core
     return Archive(docs.docs, check)
 

@@ -3,7 +3,8 @@
 Once per build: read the archive, refuse to publish if `mortem check` finds errors, and
 hand every page of `mortem.site.pages()` to MkDocs as an in-memory generated file. Each
 postmortem's source file is replaced by its rendered page, so nothing is written into the
-archive folder and `mkdocs serve` rebuilds on every edit to a postmortem.
+archive folder and `mkdocs serve` rebuilds on every edit to a postmortem. With mortem's
+cache on, a page rendered before is not rendered again (mortem.site.rendered).
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from mortem.config import Config, load_config
 from mortem.errors import MortemError
 from mortem.site import pages, read_archive
+from mortem.site.rendered import RenderedPages, rendered_pages
 
 log = logging.getLogger("mkdocs.plugins.mortem")
+_rendered: RenderedPages | None = None  # this build's, when mortem's cache is on
 
 
 def _mortem_config(config: MkDocsConfig) -> Config:
@@ -36,7 +41,9 @@ def _mortem_config(config: MkDocsConfig) -> Config:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    global _rendered
     mortem = _mortem_config(config)
+    _rendered = rendered_pages(mortem)
     today = date.today()
     archive = read_archive(mortem, today)
     errors = [f for f in archive.check.findings if f.is_error]
@@ -76,3 +83,23 @@ def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
     if source is not None:
         server.watch(str(source))
     return server
+
+
+@event_priority(-100)  # last: the Markdown as every other plugin left it
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _rendered.before(markdown, page, config, files) if _rendered else markdown
+
+
+@event_priority(100)  # first: other plugins see the page whole, kept or rendered
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _rendered.after(html, page, files) if _rendered else html
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    if _rendered:
+        _rendered.finish()
+
+
+def on_build_error(*, error: Exception) -> None:
+    if _rendered:
+        _rendered.finish()

@@ -1,6 +1,6 @@
 """An on-disk cache at the archive root (.mortem-cache/): work done once per content.
 
-Five kinds of entry, each keyed by what its value depends on:
+Six kinds of entry, each keyed by what its value depends on:
 - `slim` and `parsed`: a file's parse result, keyed by the file's bytes, in two parts: what
   the archive-wide judgements read (front matter with positions, suppressions, the Root
   cause section's prose) and the rest (every section and heading);
@@ -11,7 +11,9 @@ Five kinds of entry, each keyed by what its value depends on:
   every file's name and facts (archive.facts: what the archive-wide rules read of it);
 - `facts`: two indexes, each archive file's content hash to its facts, and each archive
   file's name to its stamp and content hash (mortem.stamps: the one place a time is used,
-  to know an unchanged file without reading it, and only where a change would show).
+  to know an unchanged file without reading it, and only where a change would show);
+- `rendered`: a site page's HTML as MkDocs rendered it, keyed by its Markdown and everything
+  else the HTML depends on (mortem.site.rendered).
 Every key also holds a salt: the Python version, mortem's version, the size and mtime of
 each of mortem's own source and data files (so an edited rule or word list, or an upgrade,
 misses the old entries), the schema and the configuration.
@@ -56,7 +58,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 FOLDER = ".mortem-cache"
-KINDS = ("parsed", "slim", "checked", "archive", "facts")
+KINDS = ("parsed", "slim", "checked", "archive", "facts", "rendered")
 _FORMAT = 1  # bump when the layout of entries changes
 _MAGIC = b"MORTEM-CACHE\x01"
 _HEADER = struct.Struct("<QI")  # payload length, crc32 of the payload
@@ -174,16 +176,14 @@ class Store:
                 data = stream.read()
         except OSError:
             return None
-        return _decode(data)
+        return decode(data)
 
     def put(self, kind: str, key: str, value: Any) -> None:
         name, path = self._path(kind, key)
         self.used[kind].add(name)
-        try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        data = encode(value)
+        if data is None:
             return
-        data = _MAGIC + _HEADER.pack(len(payload), zlib.crc32(payload)) + payload
         try:
             self._ensure_folder()
             temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
@@ -304,7 +304,17 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a mortem cache entry")
 
 
-def _decode(data: bytes) -> Any:
+def encode(value: object) -> bytes | None:
+    """An entry's bytes, or None for a value pickle cannot write."""
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+    return _MAGIC + _HEADER.pack(len(payload), zlib.crc32(payload)) + payload
+
+
+def decode(data: bytes) -> Any:
+    """An entry's value, or None for anything damaged or not allowed."""
     start = len(_MAGIC) + _HEADER.size
     if not data.startswith(_MAGIC) or len(data) < start:
         return None

@@ -1,0 +1,126 @@
+"""Real `mkdocs build`s with mortem's cache on: a page rendered before is not rendered again,
+and the site, its search index and MkDocs's link checks are the same as without the cache."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.acceptance.test_site_build import CHECKOUT, copy_layout
+
+from mortem.cache import decode, encode
+from mortem.site.rendered import KIND
+
+PAYMENTS = "2025-06-20-payments-provider-timeout-no-breaker"
+PAYMENTS_TITLE = "Checkout hung during Friday dinner service while the payment provider timed out"
+
+
+def build(repo: Path, site: Path, cache: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("MORTEM_NO_CACHE", "CI")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    if not cache:
+        env["MORTEM_NO_CACHE"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def contents(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def kept(repo: Path) -> list[Path]:
+    return sorted((repo / ".mortem-cache" / KIND).glob("[0-9a-f]*"))
+
+
+def add_to_body(page: Path, line: str) -> None:
+    text = page.read_text()
+    page.write_text(text.replace("## What went well\n", f"## What went well\n\n{line}\n", 1))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / "repo").mkdir()
+    return copy_layout(tmp_path / "repo")
+
+
+def test_kept_pages_build_the_same_site(repo: Path, tmp_path: Path) -> None:
+    plain = build(repo, tmp_path / "plain", cache=False)
+    assert plain.returncode == 0, plain.stderr
+    assert not kept(repo), "MORTEM_NO_CACHE=1 must keep nothing"
+    filling = build(repo, tmp_path / "filling")
+    assert filling.returncode == 0, filling.stderr
+    entries = kept(repo)
+    pages = [p for p in contents(tmp_path / "plain") if p.endswith(".html")]
+    assert len(entries) >= len(pages) - 2  # every page but the theme's own (404, search)
+    reusing = build(repo, tmp_path / "reusing")
+    assert reusing.returncode == 0, reusing.stderr
+    assert contents(tmp_path / "reusing") == contents(tmp_path / "plain")
+    assert contents(tmp_path / "filling") == contents(tmp_path / "plain")
+    assert kept(repo) == entries
+
+
+def test_a_kept_page_is_what_the_next_build_publishes(repo: Path, tmp_path: Path) -> None:
+    """The reuse is real: a kept entry, altered, is what the next build writes."""
+    assert build(repo, tmp_path / "first").returncode == 0
+    altered = 0
+    for entry in kept(repo):
+        value = decode(entry.read_bytes())
+        if isinstance(value, tuple) and value[2] == PAYMENTS_TITLE:
+            entry.write_bytes(encode((value[0] + "<p>KEPT-MARKER</p>", *value[1:])) or b"")
+            altered += 1
+    assert altered == 1
+    done = build(repo, tmp_path / "second")
+    assert done.returncode == 0, done.stderr
+    assert "KEPT-MARKER" in (tmp_path / "second" / PAYMENTS / "index.html").read_text()
+    # The edited page itself is rendered again.
+    add_to_body(repo / "postmortems" / f"{PAYMENTS}.md", "A sentence added after the review.")
+    assert build(repo, tmp_path / "third").returncode == 0
+    third = (tmp_path / "third" / PAYMENTS / "index.html").read_text()
+    assert "KEPT-MARKER" not in third and "A sentence added after the review." in third
+
+
+def test_a_broken_link_warns_on_every_build(repo: Path, tmp_path: Path) -> None:
+    add_to_body(repo / "postmortems" / f"{CHECKOUT}.md", "See [the runbook](no-such-runbook.md).")
+    for run in range(2):
+        done = build(repo, tmp_path / f"site{run}")
+        assert done.returncode != 0, f"build {run} passed --strict"
+        assert "no-such-runbook.md" in done.stderr, done.stderr
+
+
+def test_a_link_to_a_removed_file_warns_once_the_file_is_gone(repo: Path, tmp_path: Path) -> None:
+    (repo / "postmortems" / "img").mkdir()
+    (repo / "postmortems" / "img" / "flow.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    add_to_body(repo / "postmortems" / f"{CHECKOUT}.md", "![The deploy flow](img/flow.svg)")
+    first = build(repo, tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    (repo / "postmortems" / "img" / "flow.svg").unlink()
+    second = build(repo, tmp_path / "second")
+    assert second.returncode != 0
+    assert "img/flow.svg" in second.stderr, second.stderr
+
+
+def test_anchor_links_are_checked_on_kept_pages(repo: Path, tmp_path: Path) -> None:
+    """MkDocs checks links to other pages' anchors once every page is rendered: from the
+    kept pages' links and anchors as much as from freshly rendered ones."""
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nvalidation:\n  anchors: warn\n")
+    add_to_body(repo / "postmortems" / f"{CHECKOUT}.md", f"As in [the timeline]({PAYMENTS}.md#timeline).")
+    for run in range(2):
+        done = build(repo, tmp_path / f"good{run}")
+        assert done.returncode == 0, done.stderr
+    assert kept(repo)
+    page = repo / "postmortems" / f"{CHECKOUT}.md"
+    page.write_text(page.read_text().replace(f"{PAYMENTS}.md#timeline", f"{PAYMENTS}.md#no-such-part"))
+    for run in range(2):
+        done = build(repo, tmp_path / f"bad{run}")
+        assert done.returncode != 0, f"build {run} passed --strict"
+        assert "no-such-part" in done.stderr, done.stderr

@@ -1,0 +1,201 @@
+"""Pages MkDocs rendered before: Python-Markdown's HTML kept in mortem's cache between builds.
+
+Converting the Markdown is half of an archive site's build. A page whose Markdown, place
+and surroundings are exactly as in an earlier build gets that build's HTML back, with what
+MkDocs learned while rendering it (its table of contents, title and anchors, and its links
+to other pages' anchors, which MkDocs checks once every page is rendered).
+
+What a page's HTML depends on is in its key: its Markdown after every plugin's
+`on_page_markdown`, its source and output paths, every file of the build with its URL (a
+page's relative links are rewritten to their targets' URLs), the Markdown extensions and
+their settings, the link validation settings, the log levels, and the versions of MkDocs,
+Python-Markdown, pymdown-extensions and Material (mortem's own version and settings are in
+the cache's salt). A page whose rendering logged anything, a broken link's warning for
+instance, is never kept: the next build renders it again and says it again, so `--strict`
+fails every time, not only the first. A `--verbose` build does not use the cache at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from mortem.cache import Store, digest, open_store
+from mortem.config import Config
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+KIND = "rendered"
+_FORMAT = "rendered 1"
+# Loggers a page's rendering may speak through: MkDocs (link and anchor checks) and
+# Python-Markdown; the root sees whatever an extension logs elsewhere.
+_LOGGERS = ("mkdocs", "MARKDOWN", "")
+_VERSIONED = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
+
+# One page's rendering: HTML, table of contents as nested (title, id, level, children),
+# title, anchor ids, and links to other pages' anchors as (target source, anchor, link).
+TocEntry = tuple[str, str, int, tuple[Any, ...]]
+AnchorLinks = tuple[tuple[str, str, str], ...]
+Rendered = tuple[str, tuple[TocEntry, ...], str | None, tuple[str | None, ...], AnchorLinks | None]
+
+
+def rendered_pages(config: Config) -> RenderedPages | None:
+    """This build's kept pages, or None when mortem's cache is off."""
+    store = open_store(config)
+    return RenderedPages(store) if store is not None else None
+
+
+class _Heard(logging.Handler):
+    """Notes that something was logged, whatever it was."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.anything = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.anything = True
+
+
+@dataclass
+class _Pending:
+    key: str
+    markdown: str
+    heard: _Heard
+
+
+@dataclass
+class RenderedPages:
+    """One build's use of the cache: `before` each page is rendered, `after` it."""
+
+    store: Store
+    surroundings: str = ""
+    _pending: dict[str, _Pending] = field(default_factory=dict)
+    _found: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
+    pages: int = 0
+
+    def before(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The Markdown MkDocs should render: an empty page when the cache has its HTML."""
+        if logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG):
+            return markdown
+        if not self.surroundings:
+            self.surroundings = _surroundings(config, files)
+        self.pages += 1
+        source = page.file.src_uri
+        key = digest((_FORMAT, self.surroundings, source, page.file.dest_uri, page.file.url, markdown))
+        found = self.store.get(KIND, key)
+        if _is_rendered(found):
+            self._found[source] = (markdown, found)
+            return ""  # rendering nothing costs next to nothing; `after` puts the page back
+        heard = _Heard()
+        for name in _LOGGERS:
+            logging.getLogger(name).addHandler(heard)
+        self._pending[source] = _Pending(key, markdown, heard)
+        return markdown
+
+    def after(self, html: str, page: Page, files: Files) -> str:
+        """The page's HTML: kept for the next build, or the kept HTML put back."""
+        source = page.file.src_uri
+        if source in self._found:
+            markdown, (kept, toc, title, anchors, links) = self._found.pop(source)
+            page.markdown = markdown
+            page.toc = _toc(toc)
+            page._title_from_render = title
+            page.present_anchor_ids = cast("set[str]", set(anchors))  # as MkDocs made it, None too
+            if links is not None:
+                page.links_to_anchors = _links_to_anchors(links, files)
+            return kept
+        pending = self._pending.pop(source, None)
+        if pending is None:
+            return html
+        for name in _LOGGERS:
+            logging.getLogger(name).removeHandler(pending.heard)
+        if not pending.heard.anything:
+            self.store.put(KIND, pending.key, _rendering(html, page))
+        return html
+
+    def finish(self) -> None:
+        """After a build, or a failed one: stop listening, and drop entries long unused."""
+        for pending in self._pending.values():
+            for name in _LOGGERS:
+                logging.getLogger(name).removeHandler(pending.heard)
+        self._pending.clear()
+        self._found.clear()
+        self.store.prune(KIND, self.pages)
+
+
+def _surroundings(config: MkDocsConfig, files: Files) -> str:
+    """What every page's HTML depends on besides its own Markdown and place."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for name in _VERSIONED:
+        try:
+            versions.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            versions.append(f"{name} absent")
+    levels = [str(logging.getLogger(name).getEffectiveLevel()) for name in _LOGGERS]
+    every_file = sorted(f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion}" for f in files)
+    return digest(
+        (
+            *versions,
+            *levels,
+            repr(config.markdown_extensions),
+            repr(config.mdx_configs),
+            repr(config.validation),
+            repr(config.use_directory_urls),
+            *every_file,
+        )
+    )
+
+
+def _rendering(html: str, page: Page) -> Rendered:
+    links = page.links_to_anchors
+    return (
+        html,
+        tuple(_entry(link) for link in page.toc or ()),
+        page._title_from_render,
+        tuple(page.present_anchor_ids or ()),  # an id-less raw <a name> adds None
+        None
+        if links is None
+        else tuple(
+            (target.src_uri, anchor, link) for target, kept in links.items() for anchor, link in kept.items()
+        ),
+    )
+
+
+def _entry(link: AnchorLink) -> TocEntry:
+    return (link.title, link.id, link.level, tuple(_entry(child) for child in link.children))
+
+
+def _toc(entries: tuple[TocEntry, ...]) -> TableOfContents:
+    from mkdocs.structure.toc import get_toc
+
+    def token(entry: TocEntry) -> Any:
+        title, anchor, level, children = entry
+        return {"name": title, "id": anchor, "level": level, "children": [token(c) for c in children]}
+
+    return get_toc([token(entry) for entry in entries])
+
+
+def _links_to_anchors(links: tuple[tuple[str, str, str], ...], files: Files) -> dict[Any, dict[str, str]]:
+    found: dict[Any, dict[str, str]] = {}
+    for source, anchor, link in links:
+        target = files.get_file_from_path(source)
+        if target is not None:  # the key holds every file, so the target is still there
+            found.setdefault(target, {})[anchor] = link
+    return found
+
+
+def _is_rendered(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 5
+        and isinstance(value[0], str)
+        and isinstance(value[1], tuple)
+        and isinstance(value[3], tuple)
+    )

@@ -12,7 +12,7 @@ import pytest
 from tests.acceptance.test_site_build import CHECKOUT, copy_layout
 
 from mortem.cache import decode, encode
-from mortem.site.rendered import KIND
+from mortem.site.rendered import KIND, _is_rendered
 
 PAYMENTS = "2025-06-20-payments-provider-timeout-no-breaker"
 PAYMENTS_TITLE = "Checkout hung during Friday dinner service while the payment provider timed out"
@@ -124,3 +124,23 @@ def test_anchor_links_are_checked_on_kept_pages(repo: Path, tmp_path: Path) -> N
         done = build(repo, tmp_path / f"bad{run}")
         assert done.returncode != 0, f"build {run} passed --strict"
         assert "no-such-part" in done.stderr, done.stderr
+
+
+def test_damaged_entries_are_rendered_again(repo: Path, tmp_path: Path) -> None:
+    """Entries of the wrong shape, or not entries at all, are misses: the page is rendered
+    as if nothing had been kept, and kept again."""
+    assert build(repo, tmp_path / "plain", cache=False).returncode == 0
+    assert build(repo, tmp_path / "filling").returncode == 0
+    wrong_shapes = [
+        ("<p>x</p>", (("title", "id", "not a level", ()),), None, (), None),
+        ("<p>x</p>", (), None, (), (("only", "two"),)),
+        ("<p>x</p>", (), 7, (), None),
+        ("<p>x</p>", ()),
+    ]
+    for number, entry in enumerate(kept(repo)):
+        damaged = encode(wrong_shapes[number % len(wrong_shapes)]) if number % 5 else b"not an entry"
+        entry.write_bytes(damaged or b"")
+    done = build(repo, tmp_path / "damaged")
+    assert done.returncode == 0, done.stderr
+    assert contents(tmp_path / "damaged") == contents(tmp_path / "plain")
+    assert all(_is_rendered(decode(entry.read_bytes())) for entry in kept(repo))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from mortem.cache import Store, digest, open_store
 from mortem.config import Config
@@ -64,7 +64,6 @@ class _Heard(logging.Handler):
 @dataclass
 class _Pending:
     key: str
-    markdown: str
     heard: _Heard
 
 
@@ -94,7 +93,7 @@ class RenderedPages:
         heard = _Heard()
         for name in _LOGGERS:
             logging.getLogger(name).addHandler(heard)
-        self._pending[source] = _Pending(key, markdown, heard)
+        self._pending[source] = _Pending(key, heard)
         return markdown
 
     def after(self, html: str, page: Page, files: Files) -> str:
@@ -191,11 +190,33 @@ def _links_to_anchors(links: tuple[tuple[str, str, str], ...], files: Files) -> 
     return found
 
 
-def _is_rendered(value: object) -> bool:
+def _is_rendered(value: object) -> TypeGuard[Rendered]:
+    """An entry as _rendering writes it, checked whole before the page is left unrendered."""
+    if not (isinstance(value, tuple) and len(value) == 5):
+        return False
+    html, toc, title, anchors, links = value
+    return (
+        isinstance(html, str)
+        and isinstance(toc, tuple)
+        and all(map(_is_toc_entry, toc))
+        and (title is None or isinstance(title, str))
+        and isinstance(anchors, tuple)
+        and all(a is None or isinstance(a, str) for a in anchors)
+        and (links is None or (isinstance(links, tuple) and all(map(_is_anchor_link, links))))
+    )
+
+
+def _is_toc_entry(value: object) -> bool:
     return (
         isinstance(value, tuple)
-        and len(value) == 5
+        and len(value) == 4
         and isinstance(value[0], str)
-        and isinstance(value[1], tuple)
+        and isinstance(value[1], str)
+        and isinstance(value[2], int)
         and isinstance(value[3], tuple)
+        and all(map(_is_toc_entry, value[3]))
     )
+
+
+def _is_anchor_link(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 3 and all(isinstance(part, str) for part in value)

@@ -4,10 +4,10 @@ Pairwise precision and recall of "same cause family" against hand labels: tuned 
 "tune" split, reported on the "heldout" split (see recurrence/labels.toml for its history),
 on "heldout2" (written blind, then read again to design the kinds of cause), and on
 "heldout3" and "heldout4" (written blind, each read once as the blind set, then used to
-choose the link threshold and the weight of the kinds of cause), and on "heldout5" and
-"heldout6": 40 postmortems each, written blind by authors who never saw the engine, its word
-lists or any held-out file, and never used to choose anything. heldout5 and heldout6 are the
-honest figures.
+choose the link threshold and the weight of the kinds of cause), and on "heldout5",
+"heldout6" and "heldout7": 40 postmortems each, written blind by authors who never saw the
+engine, its word lists or any held-out file, and never used to choose anything. heldout5,
+heldout6 and heldout7 are the honest figures.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from mortem.model import Postmortem
 # raising them to the targets is open work. On blind sets, recall is the gap: authors'
 # vocabulary varies more than the word lists cover. "heldout2", "heldout3" and "heldout4" were
 # each read again to choose something (the kinds of cause, the link threshold), so they are
-# development sets now; "heldout5" and "heldout6" are the blind ones. See labels.toml.
+# development sets now; "heldout5", "heldout6" and "heldout7" are the blind ones. See labels.toml.
 FLOORS = {
     "tune": (0.95, 0.90),
     "heldout": (0.85, 0.80),
@@ -33,6 +33,7 @@ FLOORS = {
     "heldout4": (0.75, 0.30),
     "heldout5": (0.85, 0.40),
     "heldout6": (0.60, 0.25),
+    "heldout7": (0.90, 0.45),
 }
 TARGET = (0.90, 0.85)
 
@@ -60,7 +61,7 @@ def test_the_set_is_hard_enough() -> None:
 
 
 @pytest.mark.parametrize(
-    "split", ["tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
+    "split", ["tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"]
 )
 def test_precision_and_recall(split: str, capsys: pytest.CaptureFixture[str]) -> None:
     score = evaluate(split)

@@ -144,3 +144,24 @@ def test_damaged_entries_are_rendered_again(repo: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert contents(tmp_path / "damaged") == contents(tmp_path / "plain")
     assert all(_is_rendered(decode(entry.read_bytes())) for entry in kept(repo))
+
+
+def test_a_site_including_other_files_renders_every_page(repo: Path, tmp_path: Path) -> None:
+    """pymdownx.snippets puts another file's text into a page: a kept page could not see that
+    file change, so such a site keeps nothing and shows every edit."""
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - toc\n", "  - toc\n  - pymdownx.snippets\n", 1))
+    (repo / "note.md").write_text("The first wording of the shared note.\n")
+    add_to_body(repo / "postmortems" / f"{CHECKOUT}.md", '--8<-- "note.md"')
+    first = build(repo, tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    page = tmp_path / "first" / CHECKOUT / "index.html"
+    assert "The first wording of the shared note." in page.read_text()
+    (repo / "note.md").write_text("The second wording of the shared note.\n")
+    second = build(repo, tmp_path / "second")
+    assert second.returncode == 0, second.stderr
+    assert (
+        "The second wording of the shared note."
+        in (tmp_path / "second" / CHECKOUT / "index.html").read_text()
+    )
+    assert not kept(repo)

@@ -12,12 +12,15 @@ their settings, the link validation settings, the log levels, and the versions o
 Python-Markdown, pymdown-extensions and Material (mortem's own version and settings are in
 the cache's salt). A page whose rendering logged anything, a broken link's warning for
 instance, is never kept: the next build renders it again and says it again, so `--strict`
-fails every time, not only the first. A `--verbose` build does not use the cache at all.
+fails every time, not only the first. A `--verbose` build does not use the cache at all, nor
+does a site with a Markdown extension not known to read nothing but the page
+(pymdownx.snippets, for one, includes other files, which a kept page could not see change).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
@@ -31,11 +34,34 @@ if TYPE_CHECKING:
     from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 KIND = "rendered"
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _FORMAT = "rendered 1"
 # Loggers a page's rendering may speak through: MkDocs (link and anchor checks) and
 # Python-Markdown; the root sees whatever an extension logs elsewhere.
 _LOGGERS = ("mkdocs", "MARKDOWN", "")
-_VERSIONED = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
+_VERSIONED = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "pygments")
+# Markdown extensions whose HTML follows from the page's Markdown and their settings alone. A
+# site with any other (pymdownx.snippets and b64 read other files; an extension object a
+# plugin adds is unknown) renders every page every time: a kept page could not see those
+# files change.
+_MARKDOWN_PURE = (
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
+    "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
+    "wikilinks",
+)  # fmt: skip
+_PYMDOWNX_PURE = (
+    "arithmatex", "betterem", "blocks.admonition", "blocks.definition", "blocks.details", "blocks.html",
+    "blocks.tab", "caret", "critic", "details", "emoji", "escapeall", "extra", "fancylists", "highlight",
+    "inlinehilite", "keys", "magiclink", "mark", "pathconverter", "progressbar", "saneheaders",
+    "smartsymbols", "striphtml", "superfences", "tabbed", "tasklist", "tilde",
+)  # fmt: skip
+_PURE_EXTENSIONS = frozenset(
+    (
+        *(f"markdown.extensions.{name}" for name in _MARKDOWN_PURE),
+        *(f"pymdownx.{name}" for name in _PYMDOWNX_PURE),
+        "material.extensions.emoji",
+    )
+)
 
 # One page's rendering: HTML, table of contents as nested (title, id, level, children),
 # title, anchor ids, and links to other pages' anchors as (target source, anchor, link).
@@ -72,6 +98,7 @@ class RenderedPages:
     """One build's use of the cache: `before` each page is rendered, `after` it."""
 
     store: Store
+    usable: bool | None = None  # whether every Markdown extension is a pure one
     surroundings: str = ""
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _found: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
@@ -80,6 +107,10 @@ class RenderedPages:
     def before(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The Markdown MkDocs should render: an empty page when the cache has its HTML."""
         if logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG):
+            return markdown
+        if self.usable is None:
+            self.usable = all(map(_is_pure, config.markdown_extensions))
+        if not self.usable:
             return markdown
         if not self.surroundings:
             self.surroundings = _surroundings(config, files)
@@ -144,12 +175,19 @@ def _surroundings(config: MkDocsConfig, files: Files) -> str:
             *versions,
             *levels,
             repr(config.markdown_extensions),
-            repr(config.mdx_configs),
+            _ADDRESS.sub("", repr(config.mdx_configs)),  # a slugify function's, not its address
             repr(config.validation),
             repr(config.use_directory_urls),
             *every_file,
         )
     )
+
+
+def _is_pure(extension: object) -> bool:
+    if not isinstance(extension, str):
+        return False
+    name = extension if "." in extension else f"markdown.extensions.{extension}"
+    return name in _PURE_EXTENSIONS
 
 
 def _rendering(html: str, page: Page) -> Rendered:

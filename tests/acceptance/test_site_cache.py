@@ -63,6 +63,8 @@ def test_kept_pages_build_the_same_site(repo: Path, tmp_path: Path) -> None:
     assert len(entries) >= len(pages) - 2  # every page but the theme's own (404, search)
     reusing = build(repo, tmp_path / "reusing")
     assert reusing.returncode == 0, reusing.stderr
+    assert f"mortem: {len(entries)} of {len(entries)} pages reused from the cache" in reusing.stderr
+    assert f"mortem: 0 of {len(entries)} pages reused from the cache" in filling.stderr
     assert contents(tmp_path / "reusing") == contents(tmp_path / "plain")
     assert contents(tmp_path / "filling") == contents(tmp_path / "plain")
     assert kept(repo) == entries
@@ -165,3 +167,4 @@ def test_a_site_including_other_files_renders_every_page(repo: Path, tmp_path: P
         in (tmp_path / "second" / CHECKOUT / "index.html").read_text()
     )
     assert not kept(repo)
+    assert "mortem: every page rendered afresh" in second.stderr

@@ -102,7 +102,8 @@ class RenderedPages:
     surroundings: str = ""
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _found: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
-    pages: int = 0
+    pages: int = 0  # pages this build asked for
+    reused: int = 0  # of them, those the cache had
 
     def before(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The Markdown MkDocs should render: an empty page when the cache has its HTML."""
@@ -120,6 +121,7 @@ class RenderedPages:
         found = self.store.get(KIND, key)
         if _is_rendered(found):
             self._found[source] = (markdown, found)
+            self.reused += 1
             return ""  # rendering nothing costs next to nothing; `after` puts the page back
         heard = _Heard()
         for name in _LOGGERS:

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mortem.cli.arguments import add_config, day
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -48,7 +50,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--owner", metavar="NAME", help="only this owner's items (case aside)")
     parser.add_argument("--bucket", choices=BUCKET_CHOICES, help="only items in this bucket")
     parser.add_argument("--service", metavar="S", help="only items of postmortems about this service")
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day that counts as today (default: today)")
+    parser.add_argument(
+        "--as-of", type=day, metavar="YYYY-MM-DD", help="the day that counts as today (default: today)"
+    )
     parser.add_argument(
         "--format",
         choices=("text", "markdown", "json"),
@@ -68,7 +72,7 @@ def add_parser(subparsers: Any) -> None:
         "--write", action="store_true", help="with --sync: write the tracker's state into the files"
     )
     parser.add_argument("--dry-run", action="store_true", help="with --file-issues: print what it would open")
-    parser.add_argument("--config", type=Path, metavar="FILE")
+    add_config(parser)
     parser.set_defaults(run=run)
 
 
@@ -85,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             "--format markdown is the weekly agenda: use it without --sync, --history or --file-issues"
         )
     config = load_config(args.config)
-    today = _day(args.as_of) if args.as_of else date.today()
+    today = args.as_of or date.today()
     if args.history:
         return _history(args, config, today)
     if args.file_issues is not None:
@@ -93,15 +97,6 @@ def run(args: argparse.Namespace) -> int:
     if args.sync:
         return _sync(args, config, today)
     return _list(args, config, today)
-
-
-def _day(text: str) -> date:
-    from mortem.errors import UsageError
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _archive(config: Config) -> list[Postmortem]:

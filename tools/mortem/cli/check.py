@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mortem.cli.arguments import add_config
+
 FORMATS = ("text", "json", "github", "codeclimate")
 
 
@@ -25,12 +27,7 @@ def add_parser(subparsers: Any) -> None:
         help="postmortem files or folders (default: the archive folder)",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="mortem.toml or pyproject.toml to use instead of the nearest one",
-    )
+    add_config(parser)
     parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),

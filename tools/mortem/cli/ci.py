@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mortem.cli.arguments import add_config
+
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -42,12 +44,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="FILE",
         help="append the Markdown summary here (default: $GITHUB_STEP_SUMMARY, if set)",
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="mortem.toml or pyproject.toml to use instead of the nearest one",
-    )
+    add_config(parser)
     parser.set_defaults(run=run)
 
 

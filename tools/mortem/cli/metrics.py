@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from mortem.cli.arguments import add_config, day
 
 if TYPE_CHECKING:
     from mortem.analysis.response import ResponseReport
@@ -23,18 +23,11 @@ def add_parser(subparsers: Any) -> None:
         "resolve (TTR), and the cost. Per month or quarter: the count, and the median and "
         "90th percentile (nearest rank) of each.",
     )
-    parser.add_argument("--since", type=_day, metavar="DATE", help="only incidents on or after DATE")
+    parser.add_argument("--since", type=day, metavar="DATE", help="only incidents on or after DATE")
     parser.add_argument("--by", choices=("month", "quarter"), default="month", help="period (default: month)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
-    parser.add_argument("--config", type=Path, metavar="FILE")
+    add_config(parser)
     parser.set_defaults(run=run)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-01-01") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
+
+from mortem.cli.arguments import add_config
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="also create the branch postmortem/<slug> and commit the file on it",
     )
-    parser.add_argument("--config", type=Path, metavar="FILE")
+    add_config(parser)
     parser.set_defaults(run=run)
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mortem.config import Config
 
 from mortem.archive import NOTES_FILE  # in NOT_POSTMORTEMS: never read as a postmortem
+from mortem.cli.arguments import add_config
 
 HEADER = (
     "# Small events\n\n"
@@ -31,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("text", metavar="TEXT", help="what happened, in one line")
     parser.add_argument("--date", help="the day it happened, YYYY-MM-DD (default: today)")
-    parser.add_argument("--config", type=Path, metavar="FILE")
+    add_config(parser)
     parser.set_defaults(run=run)
 
 

@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mortem.cli.arguments import add_config, day
+
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -27,16 +29,11 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--today",
-        type=date.fromisoformat,
+        type=day,
         metavar="YYYY-MM-DD",
         help="the day overdue items and this quarter are counted from (default: today)",
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="mortem.toml or pyproject.toml to use instead of the nearest one",
-    )
+    add_config(parser)
     parser.set_defaults(run=run)
 
 

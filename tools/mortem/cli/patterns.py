@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
-from pathlib import Path
 from typing import Any
+
+from mortem.cli.arguments import add_config, day
 
 FORMATS = ("text", "markdown", "json")
 
@@ -26,20 +26,8 @@ def add_parser(subparsers: Any) -> None:
         "each still lists its earlier incidents",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="mortem.toml or pyproject.toml to use instead of the nearest one",
-    )
+    add_config(parser)
     parser.set_defaults(run=run)
-
-
-def day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-07-01") from None
 
 
 def run(args: argparse.Namespace) -> int:

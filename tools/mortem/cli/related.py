@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mortem.cli.arguments import add_config, positive
+
 FORMATS = ("text", "json")
 
 
@@ -30,23 +32,8 @@ def add_parser(subparsers: Any) -> None:
         "--all", action="store_true", help="include later postmortems too, not only earlier ones"
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="mortem.toml or pyproject.toml to use instead of the nearest one",
-    )
+    add_config(parser)
     parser.set_defaults(run=run)
-
-
-def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mortem.cli.arguments import add_config
+
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -56,7 +58,7 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="print the JSON requests it would send, as one array, and send nothing",
     )
-    parser.add_argument("--config", type=Path, metavar="FILE")
+    add_config(parser)
     parser.set_defaults(run=run)
 
 

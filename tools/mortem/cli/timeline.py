@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mortem.cli.arguments import add_config
+
 if TYPE_CHECKING:
     from datetime import tzinfo
 
@@ -54,7 +56,7 @@ def add_parser(subparsers: Any) -> None:
         default="text",
         help="printed output without --into (default: text)",
     )
-    imports.add_argument("--config", type=Path, metavar="FILE")
+    add_config(imports)
     imports.set_defaults(run=run)
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from mortem.cli.arguments import add_config
 
 if TYPE_CHECKING:
     from mortem.config import Config
@@ -45,7 +46,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--severity", choices=("SEV1", "SEV2", "SEV3", "SEV4"))
     parser.add_argument("--service", action="append", default=[], metavar="NAME", help="repeat for several")
     parser.add_argument("--author", action="append", default=[], metavar="NAME", help="repeat for several")
-    parser.add_argument("--config", type=Path, metavar="FILE")
+    add_config(parser)
     parser.set_defaults(run=run)
 
 

@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mortem.cli.arguments import add_config, day
+
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -23,9 +25,11 @@ def add_parser(subparsers: Any) -> None:
         "weekly review, created the first time and updated after. Reads GITHUB_REPOSITORY, "
         "GITHUB_TOKEN and GITHUB_API_URL.",
     )
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day that counts as today (default: today)")
+    parser.add_argument(
+        "--as-of", type=day, metavar="YYYY-MM-DD", help="the day that counts as today (default: today)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the JSON it would send, send nothing")
-    parser.add_argument("--config", type=Path, metavar="FILE")
+    add_config(parser)
     parser.set_defaults(run=run)
 
 
@@ -37,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from mortem.integrations import github, markdown
 
     config = load_config(args.config)
-    today = _day(args.as_of) if args.as_of else date.today()
+    today = args.as_of or date.today()
     actions = github.Actions.from_env()
     rows = open_actions(load_archive(config, warn), today)
     archive = _from_repository_root(config.archive_dir)
@@ -52,15 +56,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(github.upsert_weekly_issue(actions.client(), markdown.WEEKLY_TITLE, body, actions.login))
     return 0
-
-
-def _day(text: str) -> date:
-    from mortem.errors import UsageError
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _from_repository_root(folder: Path) -> str:

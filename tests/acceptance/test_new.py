@@ -84,8 +84,8 @@ def test_new_never_overwrites(repo: Path, capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["new", "Disk full", "--date", "2026-02-30"], "--date '2026-02-30' is not a date"),
-        (["new", "Disk full", "--date", "yesterday"], "--date 'yesterday' is not a date"),
+        (["new", "Disk full", "--date", "2026-02-30"], "argument --date: '2026-02-30' is not a date"),
+        (["new", "Disk full", "--date", "yesterday"], "argument --date: 'yesterday' is not a date"),
         (["new", "Disk full", "--service", "Postgres Main"], "is not a slug"),
         (["new", "!!!"], "cannot make a file name"),
     ],

@@ -156,7 +156,7 @@ def test_triage_never_overwrites(repo: Path, capsys: pytest.CaptureFixture[str])
     [
         (["note", "   "], "the note is empty"),
         (["note", "first line\nsecond line"], "a note is one line"),
-        (["note", "blip", "--date", "2026-02-30"], "--date '2026-02-30' is not a date"),
+        (["note", "blip", "--date", "2026-02-30"], "argument --date: '2026-02-30' is not a date"),
     ],
 )
 def test_bad_notes_write_nothing(
@@ -176,7 +176,5 @@ def test_a_note_log_without_a_final_newline_gets_one(repo: Path) -> None:
 
 
 def test_yes_no_flags_are_checked(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(["triage", "x", "--users-noticed", "perhaps"])
-    assert exited.value.code == 2
+    assert main(["triage", "x", "--users-noticed", "perhaps"]) == 2
     assert "'perhaps': answer yes or no" in capsys.readouterr().err

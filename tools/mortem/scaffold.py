@@ -114,19 +114,6 @@ action_items:
     return front + body
 
 
-def parse_day(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad_day(text)
-    except ValueError:
-        return _bad_day(text)
-
-
-def _bad_day(text: str) -> date:
-    raise UsageError(f"--date {text!r} is not a date; use YYYY-MM-DD, such as 2026-03-04")
-
-
 def check_services(services: Sequence[str]) -> list[str]:
     for service in services:
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", service):

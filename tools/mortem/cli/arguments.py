@@ -6,6 +6,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from mortem.model import parse_day
+
 
 def add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -17,13 +19,12 @@ def add_config(parser: argparse.ArgumentParser) -> None:
 
 
 def day(text: str) -> date:
-    """A YYYY-MM-DD option's value; argparse names the option in its message."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; use YYYY-MM-DD, such as 2026-03-04"
-        ) from None
+    """A YYYY-MM-DD option's value, read as the front matter's dates are (model.parse_day);
+    argparse names the option in its message."""
+    found = parse_day(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, such as 2026-03-04")
+    return found
 
 
 def positive(text: str) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
-from mortem.cli.arguments import add_config
+from mortem.cli.arguments import add_config, day
 
 
 def add_parser(subparsers: Any) -> None:
@@ -16,7 +17,12 @@ def add_parser(subparsers: Any) -> None:
         "as the arguments allow and a prompt in each section. Never overwrites.",
     )
     parser.add_argument("title", help="a short headline of what broke")
-    parser.add_argument("--date", help="the day the incident started, YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--date",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="the day the incident started (default: today)",
+    )
     parser.add_argument("--severity", choices=("SEV1", "SEV2", "SEV3", "SEV4"))
     parser.add_argument(
         "--service",
@@ -45,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from mortem.errors import MortemError
 
     config = load_config(args.config)
-    day = scaffold.parse_day(args.date)
+    day = args.date or date.today()
     services = scaffold.check_services(args.service)
     doc_id = scaffold.postmortem_id(args.title, day)
     path = config.archive_dir / f"{doc_id}.md"

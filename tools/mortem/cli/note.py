@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from mortem.config import Config
 
 from mortem.archive import NOTES_FILE  # in NOT_POSTMORTEMS: never read as a postmortem
-from mortem.cli.arguments import add_config
+from mortem.cli.arguments import add_config, day
 
 HEADER = (
     "# Small events\n\n"
@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
         description=f"Append `- YYYY-MM-DD TEXT` to {NOTES_FILE} in the archive folder.",
     )
     parser.add_argument("text", metavar="TEXT", help="what happened, in one line")
-    parser.add_argument("--date", help="the day it happened, YYYY-MM-DD (default: today)")
+    parser.add_argument("--date", type=day, metavar="YYYY-MM-DD", help="the day it happened (default: today)")
     add_config(parser)
     parser.set_defaults(run=run)
 
@@ -39,10 +39,9 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from mortem.archive import display
     from mortem.config import load_config
-    from mortem.scaffold import parse_day
 
     config = load_config(args.config)
-    path = record(config, args.text, parse_day(args.date))
+    path = record(config, args.text, args.date or date.today())
     print(display(path, config))
     return 0
 

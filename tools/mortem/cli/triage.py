@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from mortem.cli.arguments import add_config
+from mortem.cli.arguments import add_config, day
 
 if TYPE_CHECKING:
     from mortem.config import Config
@@ -42,7 +42,7 @@ def add_parser(subparsers: Any) -> None:
         parser.add_argument(
             f"--{flag.replace('_', '-')}", type=_yes_no, metavar="yes|no", help=f"{question} ({why})"
         )
-    parser.add_argument("--date", help="the day it happened, YYYY-MM-DD (default: today)")
+    parser.add_argument("--date", type=day, metavar="YYYY-MM-DD", help="the day it happened (default: today)")
     parser.add_argument("--severity", choices=("SEV1", "SEV2", "SEV3", "SEV4"))
     parser.add_argument("--service", action="append", default=[], metavar="NAME", help="repeat for several")
     parser.add_argument("--author", action="append", default=[], metavar="NAME", help="repeat for several")
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from mortem.config import load_config
 
     config = load_config(args.config)
-    day = scaffold.parse_day(args.date)
+    day = args.date or date.today()
     services = scaffold.check_services(args.service)
     why = [reason for flag, question, reason in QUESTIONS if _answer(getattr(args, flag), question)]
     if why:

@@ -96,13 +96,9 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    if _rendered:
-        _rendered.finish()
-        if _rendered.usable is False:
-            log.info("mortem: every page rendered afresh: a Markdown extension in mkdocs.yml may "
-                     "read other files, which a kept page could not follow")
-        elif _rendered.pages:
-            log.info(f"mortem: {_rendered.reused} of {_rendered.pages} pages reused from the cache")
+    said = _rendered.finish() if _rendered else None
+    if said:
+        log.info(said)
 
 
 def on_build_error(*, error: Exception) -> None:

@@ -25,14 +25,20 @@ CHECKOUT = "2026-10-07-checkout-deploy-before-migration"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def build(config_file: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site)]
+def build(
+    config_file: Path, site: Path, strict: bool = True, cache: bool = False, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """A real `mkdocs build`; with `cache`, mortem's cache on, as on a developer's clone."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site), *options]
+    env = ENV
+    if cache:
+        env = {k: v for k, v in ENV.items() if k not in ("MORTEM_NO_CACHE", "CI")}
     return subprocess.run(
         command + (["--strict"] if strict else []),
         cwd=config_file.parent,
         capture_output=True,
         text=True,
-        env=ENV,
+        env=env,
         timeout=300,
     )
 

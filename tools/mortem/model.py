@@ -93,6 +93,8 @@ class ActionItem:
         return self.status in (None, "open")
 
 
+# What a draft may hold in `link` until the issue is filed: the same set as the schema's
+# `link` pattern (schema/postmortem.schema.json), which a test keeps in step.
 _PLACEHOLDER = re.compile(r"#|[Tt][Bb][Dd]|[Tt][Oo][Dd][Oo]|\s*")
 
 

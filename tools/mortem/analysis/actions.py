@@ -22,9 +22,6 @@ BUCKETS = ("prevention", "detection", "mitigation")
 SELECTIONS = ("open", "overdue", "all")
 UPCOMING_DAYS = 7  # the weekly sync looks one week ahead
 
-# What a draft may hold in `link` until the issue is filed: the same set as the schema's
-# `link` pattern (schema/postmortem.schema.json), which a test keeps in step.
-
 
 @dataclass(frozen=True)
 class ActionRow:

@@ -98,8 +98,8 @@ class RenderedPages:
     """One build's use of the cache: `before` each page is rendered, `after` it."""
 
     store: Store
-    usable: bool | None = None  # whether every Markdown extension is a pure one
-    surroundings: str = ""
+    refused: str | None = None  # why this build renders every page, once known
+    surroundings: str = ""  # "" until the first page: what every page's key holds
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _found: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
     pages: int = 0  # pages this build asked for
@@ -107,14 +107,12 @@ class RenderedPages:
 
     def before(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The Markdown MkDocs should render: an empty page when the cache has its HTML."""
-        if logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG):
+        if not self.surroundings and self.refused is None:
+            self.refused = _refusal(config)
+            if self.refused is None:
+                self.surroundings = _surroundings(config, files)
+        if self.refused is not None:
             return markdown
-        if self.usable is None:
-            self.usable = all(map(_is_pure, config.markdown_extensions))
-        if not self.usable:
-            return markdown
-        if not self.surroundings:
-            self.surroundings = _surroundings(config, files)
         self.pages += 1
         source = page.file.src_uri
         key = digest((_FORMAT, self.surroundings, source, page.file.dest_uri, page.file.url, markdown))
@@ -150,14 +148,27 @@ class RenderedPages:
             self.store.put(KIND, pending.key, _rendering(html, page))
         return html
 
-    def finish(self) -> None:
-        """After a build, or a failed one: stop listening, and drop entries long unused."""
+    def finish(self) -> str | None:
+        """After a build, or a failed one: stop listening, drop entries long unused, and say
+        what the build reused (None when it rendered no page)."""
         for pending in self._pending.values():
             for name in _LOGGERS:
                 logging.getLogger(name).removeHandler(pending.heard)
         self._pending.clear()
         self._found.clear()
         self.store.prune(KIND, self.pages)
+        if self.refused is not None:
+            return f"mortem: every page rendered afresh: {self.refused}"
+        return f"mortem: {self.reused} of {self.pages} pages reused from the cache" if self.pages else None
+
+
+def _refusal(config: MkDocsConfig) -> str | None:
+    """Why this build may not use kept pages, or None when it may."""
+    if logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG):
+        return "a --verbose build renders every page, to log all it does"
+    if not all(map(_is_pure, config.markdown_extensions)):
+        return "a Markdown extension in mkdocs.yml may read other files, which a kept page could not follow"
+    return None
 
 
 def _surroundings(config: MkDocsConfig, files: Files) -> str:

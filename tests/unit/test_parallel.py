@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mortem import parallel
+from mortem import checker, parallel
 from mortem.archive import Reader, archive_files, slim
 from mortem.checker import CONTEXT_RULES, _check_one, active_rules, check_paths
 from mortem.config import load_config
@@ -73,6 +73,26 @@ def test_checking_part_of_a_large_archive_on_two_cores(
     assert pooled == [2], "the check ran in two workers"
     assert two == _check(archive, "1", monkeypatch, *files)
     assert {"PM060", "PM039", "PM012"} <= {f.code for f in two}  # type: ignore[attr-defined]
+
+
+def test_the_archive_named_relatively_is_read_once(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
+) -> None:
+    """`mortem check postmortems` names the files relatively, and the archive-wide rules list
+    the same files by their absolute paths: each file is still parsed once, not twice."""
+    batches: list[list[Path]] = []
+    real_map = checker.map_loaded
+
+    def recorded(batch: list[Path], *rest: object) -> object:
+        batches.append(list(batch))
+        return real_map(batch, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker, "map_loaded", recorded)
+    named = _check(archive, "2", monkeypatch, Path("postmortems"))
+    assert named == _check(archive, "2", monkeypatch)
+    archive_size = len(archive_files(archive / "postmortems"))
+    assert [len(batch) for batch in batches] == [archive_size, archive_size]
+    assert len({path.resolve() for path in batches[0]}) == archive_size
 
 
 def test_part_of_an_archive_with_the_archive_wide_rules_disabled(

@@ -78,7 +78,13 @@ def expand(paths: Iterable[Path], config: Config) -> list[Path]:
             result.append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
-    return list(dict.fromkeys(result))
+    # Spelled as the archive lists its files, so a file named on the command line (often
+    # relative, as pre-commit passes it) and the same file read as part of the archive are one
+    # file: read and parsed once, not twice.
+    folder = config.archive_dir
+    here = os.path.abspath(folder)
+    spelled = (folder / p.name if os.path.dirname(os.path.abspath(p)) == here else p for p in result)
+    return list(dict.fromkeys(spelled))
 
 
 def require_archive(config: Config, hint: str = "set `archive` in [tool.mortem]") -> None:

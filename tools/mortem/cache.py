@@ -322,7 +322,9 @@ def decode(data: bytes) -> Any:
     payload = memoryview(data)[start:]
     if len(payload) != length or zlib.crc32(payload) != crc:
         return None  # torn or damaged: recompute
+    stream = io.BytesIO(data)  # shares the bytes (a slice would copy: 0.7 ms for the stamps)
+    stream.seek(start)
     try:
-        return _Unpickler(io.BytesIO(payload)).load()
+        return _Unpickler(stream).load()
     except Exception:  # any damage, a type not allowed: a miss, never an error
         return None

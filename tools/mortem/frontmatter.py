@@ -12,25 +12,32 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from mortem.findings import Issue
 
+if TYPE_CHECKING:
+    import yaml
+
 Path_ = tuple[str | int, ...]
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+@cache
+def _loader() -> type:
+    """SafeLoader (libyaml when available) that resolves timestamps as plain strings. Made on
+    first use: importing PyYAML is a tenth of a pre-commit check that finds every file in the
+    cache, and so parses none."""
+    import yaml
 
-class _TextDatesLoader(_BaseLoader):  # type: ignore[misc]
-    """SafeLoader (libyaml when available) that resolves timestamps as plain strings."""
+    base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = type("TextDatesLoader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return loader  # type: ignore[no-any-return]
 
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -113,8 +120,10 @@ def parse_yaml(text: str, first_line: int, max_depth: int, max_nodes: int) -> Fr
         )
         result.fatal = True
         return result
+    import yaml
+
     try:
-        node = yaml.compose(text, Loader=_TextDatesLoader)
+        node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -161,7 +170,10 @@ class _Walker:
         self.max_depth = max_depth
         self.nodes_left = max_nodes
         self.out = out
-        self.loader = _TextDatesLoader("")
+        self.loader = _loader()("")
+        import yaml
+
+        self.yaml = yaml  # imported by parse_yaml already
 
     def where(self, node: yaml.Node) -> tuple[int, int]:
         place: tuple[int, int] = _shared((self.first_line + node.start_mark.line, node.start_mark.column + 1))
@@ -179,9 +191,9 @@ class _Walker:
             )
         if depth > self.max_depth:
             raise _Budget(f"front matter nests deeper than {self.max_depth} levels")
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, self.yaml.MappingNode):
             return self.mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 self.problem(node, f"unsupported YAML tag {_short(node.tag)}; write a plain list")
             return [self.item(child, (*path, i), depth) for i, child in enumerate(node.value)]
@@ -197,7 +209,7 @@ class _Walker:
             self.problem(node, f"unsupported YAML tag {_short(node.tag)}; write a plain mapping")
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = self.scalar(key_node) if isinstance(key_node, self.yaml.ScalarNode) else None
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problem(key_node, "YAML merge keys (<<) are not supported; write the fields out")
                 continue
@@ -212,14 +224,14 @@ class _Walker:
                 continue
             key = sys.intern(key)
             same_line = value_node.start_mark.line == key_node.start_mark.line
-            anchor = value_node if isinstance(value_node, yaml.ScalarNode) and same_line else key_node
+            anchor = value_node if isinstance(value_node, self.yaml.ScalarNode) and same_line else key_node
             field_path = _shared((*path, key))
             self.out.positions[field_path] = self.where(anchor)
             result[key] = self.value(value_node, field_path, depth + 1)
         return result
 
     def scalar(self, node: yaml.Node) -> Any:
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, self.yaml.ScalarNode):
             return None
         if node.tag == _STR:
             if len(node.value) <= _SHORT:  # statuses, buckets, owners, dates: shared copies
@@ -236,7 +248,7 @@ class _Walker:
             return str(node.value)
         try:
             return self.loader.construct_object(node)
-        except (ValueError, yaml.YAMLError):
+        except (ValueError, self.yaml.YAMLError):
             return str(node.value)
 
 
@@ -245,6 +257,8 @@ def _short(tag: str) -> str:
 
 
 def _describe(node: yaml.Node) -> str:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):

@@ -13,7 +13,7 @@ import pytest
 
 from mortem.checker import CheckResult
 from mortem.findings import Finding, Severity
-from mortem.reporters import REPORTERS
+from mortem.reporters import NAMES, reporter
 
 GOLDEN = Path(__file__).parents[2] / "golden"
 
@@ -58,9 +58,9 @@ FINDINGS = (
 RESULT = CheckResult(FINDINGS, files=3)
 
 
-@pytest.mark.parametrize("name", sorted(REPORTERS))
+@pytest.mark.parametrize("name", NAMES)
 def test_reporter_matches_golden_file(name: str) -> None:
-    output = REPORTERS[name](RESULT, False)
+    output = reporter(name)(RESULT, False)
     golden = GOLDEN / f"report.{name}"
     if os.environ.get("MORTEM_UPDATE_GOLDEN"):
         golden.write_text(output)
@@ -68,31 +68,29 @@ def test_reporter_matches_golden_file(name: str) -> None:
 
 
 def test_json_has_the_documented_keys() -> None:
-    records = json.loads(REPORTERS["json"](RESULT, False))
+    records = json.loads(reporter("json")(RESULT, False))
     assert {"path", "line", "column", "code", "severity", "message"} <= set(records[0])
     assert records[2]["severity"] == "warning"
 
 
 def test_github_commands_escape_properties_and_data() -> None:
-    lines = REPORTERS["github"](RESULT, False).splitlines()
+    lines = reporter("github")(RESULT, False).splitlines()
     assert lines[0].startswith("::error file=postmortems/2026-10-07-checkout.md,line=32,col=12,")
     assert "100%25 of it,%0Anot the person" in lines[2]
     assert "file=postmortems/a%2C b%3A c.md" in lines[3]
 
 
 def test_codeclimate_fingerprints_are_unique() -> None:
-    issues = json.loads(REPORTERS["codeclimate"](RESULT, False))
+    issues = json.loads(reporter("codeclimate")(RESULT, False))
     assert len({issue["fingerprint"] for issue in issues}) == len(issues)
     assert issues[0]["location"] == {"path": "postmortems/2026-10-07-checkout.md", "lines": {"begin": 32}}
     assert {issue["severity"] for issue in issues} == {"major", "minor"}
 
 
 def test_text_colour_only_when_asked() -> None:
-    assert "\033[" not in REPORTERS["text"](RESULT, False)
-    assert "\033[31mPM030" in REPORTERS["text"](RESULT, True)
+    assert "\033[" not in reporter("text")(RESULT, False)
+    assert "\033[31mPM030" in reporter("text")(RESULT, True)
 
 
 def test_clean_result_says_so() -> None:
-    assert (
-        REPORTERS["text"](CheckResult((), files=11), False) == "All clear: 11 files checked, no findings.\n"
-    )
+    assert reporter("text")(CheckResult((), files=11), False) == "All clear: 11 files checked, no findings.\n"

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mortem.cli.arguments import add_config
-
-FORMATS = ("text", "json", "github", "codeclimate")
+from mortem.reporters import NAMES as FORMATS
 
 
 def add_parser(subparsers: Any) -> None:
@@ -46,7 +45,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from mortem.checker import check_paths
     from mortem.config import load_config
-    from mortem.reporters import REPORTERS
+    from mortem.reporters import reporter
 
     config = load_config(args.config)
     if args.changed_from:
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = check_paths(args.paths, config)
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not _no_color())
-    sys.stdout.write(REPORTERS[args.format](result, colour))
+    sys.stdout.write(reporter(args.format)(result, colour))
     return result.exit_code
 
 

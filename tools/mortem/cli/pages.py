@@ -40,14 +40,14 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from mortem.config import load_config
     from mortem.errors import UsageError
-    from mortem.reporters import REPORTERS
+    from mortem.reporters import reporter
     from mortem.site import pages, read_archive
 
     config = load_config(args.config)
     today = args.today or date.today()
     archive = read_archive(config, today)
     if archive.check.errors:
-        sys.stderr.write(REPORTERS["text"](archive.check, False))
+        sys.stderr.write(reporter("text")(archive.check, False))
         print("mortem: not writing pages: fix the errors above first", file=sys.stderr)
         return 1
     out: Path = args.out

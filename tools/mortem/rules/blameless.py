@@ -22,10 +22,11 @@ def body_lines(doc: Postmortem) -> Iterator[SourceLine]:
                 continue
             if in_fence:
                 continue
-            text = line.text
-            if in_comment or "<!--" in text:
-                text, in_comment = _without_comments(text, in_comment)
-            yield SourceLine(line.number, text)
+            if in_comment or "<!--" in line.text:
+                text, in_comment = _without_comments(line.text, in_comment)
+                yield SourceLine(line.number, text)
+            else:
+                yield line  # as it is: most lines have no comment, and a new line object costs
 
 
 def _without_comments(text: str, in_comment: bool) -> tuple[str, bool]:

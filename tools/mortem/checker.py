@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
@@ -16,7 +15,7 @@ from mortem.findings import Finding, Issue, Severity
 from mortem.loader import LoadFailure
 from mortem.model import Postmortem
 from mortem.parallel import map_loaded, workers
-from mortem.rules import Context, Rule
+from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 
 if TYPE_CHECKING:
     from mortem.cache import Store
@@ -49,8 +48,6 @@ class CheckResult:
 
 
 def resolve_rule(key: str) -> Rule:
-    from mortem.rules import BY_CODE, BY_NAME  # (built on first use: see mortem.rules)
-
     rule = BY_CODE.get(key.upper()) or BY_NAME.get(key)
     if rule is None:
         raise ConfigError(f"unknown rule {key!r}; `mortem rules` lists them")
@@ -59,8 +56,6 @@ def resolve_rule(key: str) -> Rule:
 
 def active_rules(config: Config) -> tuple[tuple[Rule, Severity], ...]:
     """The enabled rules with their configured severities (config errors surface here)."""
-    from mortem.rules import ALL_RULES
-
     disabled = {resolve_rule(key).code for key in config.disable}
     overrides = {resolve_rule(key).code: level for key, level in config.severity.items()}
     return tuple((r, overrides.get(r.code, r.severity)) for r in ALL_RULES if r.code not in disabled)
@@ -95,8 +90,6 @@ def check_files(files: Sequence[Path], reader: Reader, context: Context, keep: b
 
 
 def check_documents(docs: Iterable[Postmortem | LoadFailure], context: Context) -> CheckResult:
-    from mortem.rules import BY_CODE
-
     rules = active_rules(context.config)
     severities = {rule.code: level for rule, level in rules}
     findings: list[Finding] = []
@@ -119,8 +112,6 @@ def _check_one(
     found = []
     enabled = dict(rules)
     for code, issue in doc.load_issues if load_issues else ():
-        from mortem.rules import BY_CODE  # (few files have load issues)
-
         rule = BY_CODE[code]
         if rule in enabled:
             found.append(_finding(doc.display_path, rule, enabled[rule], issue))
@@ -185,10 +176,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
 
 
 def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: Context) -> CheckResult:
-    # The rules are resolved (and their modules imported) only when one has to run: a
-    # pre-commit check whose file is in the cache runs none. Entries exist only for a
-    # configuration that resolved before (the cache's salt holds it), so none is skipped.
-    split = cache(partial(_own_and_wider, context.config))
+    own, wider = _own_and_wider(context.config)
     findings: list[Finding] = []
     postmortems: list[tuple[Path, str, str]] = []  # (path, display path, content hash)
     for path in files:
@@ -203,15 +191,14 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
             if isinstance(doc, LoadFailure):
                 cached = (False, list(check_documents([doc], context).findings))
             else:
-                cached = (True, _check_one(doc, split()[0], context))
+                cached = (True, _check_one(doc, own, context))
             store.put("checked", key, cached)
         readable, found = cached
         findings.extend(found)
         if readable:
             postmortems.append((path, shown, digest))
-    # Every rule is on unless disabled: with nothing disabled, the archive-wide ones are.
-    if postmortems and (not context.config.disable or split()[1]):
-        findings.extend(_check_wider(postmortems, lambda: split()[1], reader, store, context))
+    if wider and postmortems:
+        findings.extend(_check_wider(postmortems, wider, reader, store, context))
     # Each file's own entry and its _wider_of_file one.
     store.prune("checked", 2 * len(reader.archive_names()))
     return CheckResult(tuple(sorted(findings)), len(files))
@@ -219,14 +206,13 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
 
 def _check_wider(
     postmortems: list[tuple[Path, str, str]],
-    rules: Callable[[], Sequence[tuple[Rule, Severity]]],
+    rules: Sequence[tuple[Rule, Severity]],
     reader: Reader,
     store: Store,
     context: Context,
 ) -> list[Finding]:
-    """The CONTEXT_RULES' findings (`rules` gives them, when one has to run), cached under
-    the state of the whole archive: every archive file's name and bytes, the files checked,
-    and the day."""
+    """The CONTEXT_RULES' findings, cached under the state of the whole archive: every
+    archive file's name and bytes, the files checked, and the day."""
     from mortem.cache import digest
 
     archive = [(name, content or "-") for name, content in reader.archive_hashes()]
@@ -259,7 +245,7 @@ def _wider_of_file(
     shown: str,
     content: str,
     facts: str | None,
-    rules: Callable[[], Sequence[tuple[Rule, Severity]]],
+    rules: Sequence[tuple[Rule, Severity]],
     reader: Reader,
     store: Store,
     context: Context,
@@ -276,7 +262,7 @@ def _wider_of_file(
         if _findings(cached):
             return cached
     doc = reader.load(path, shown)
-    found = _check_one(doc, rules(), context, load_issues=False) if isinstance(doc, Postmortem) else []
+    found = _check_one(doc, rules, context, load_issues=False) if isinstance(doc, Postmortem) else []
     if key is not None and not reader.changed:
         store.put("checked", key, found)
     return found

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -88,16 +87,11 @@ class Stamps:
                     info = lstat(name)
                 except OSError:
                     continue
-                # _stamp and _settled written out: this runs for every archive file on every
-                # commit, and the two calls per file were a twentieth of it.
-                mtime, ctime, size = info.st_mtime_ns, info.st_ctime_ns, info.st_size
-                if mtime >= recent or ctime >= recent or size > max_bytes or not S_ISREG(info.st_mode):
-                    continue
-                stamp = f"{size} {mtime} {ctime} {info.st_ino} "
-                if entry.startswith(stamp) and " " not in entry[len(stamp) :]:
+                stamp, _, digest = entry.rpartition(" ")
+                if stamp == _stamp(info, max_bytes) and _settled(info.st_mtime_ns, info.st_ctime_ns, recent):
                     current[name] = entry
                     trusted.add(name)
-                    known[name] = entry[len(stamp) :]
+                    known[name] = digest
         return known
 
     def saved(self) -> tuple[int, dict[str, str]]:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import itertools
 import tomllib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from mortem.analysis import kinds
+from mortem.analysis.kinds import KindModel
 from mortem.analysis.patterns import find_patterns
 from mortem.config import Config
 from mortem.loader import load
@@ -61,15 +65,41 @@ def predicted_pairs(docs: list[Postmortem], config: Config) -> set[frozenset[str
     return pairs
 
 
-def evaluate(split: str, config: Config | None = None) -> Score:
+def evaluate(
+    split: str,
+    config: Config | None = None,
+    model: KindModel | Literal["shipped"] | None = "shipped",
+    only: str = "",
+) -> Score:
+    """Pairwise scores on one split, with the shipped kinds model or the one given. With
+    `only`, just the pairs that involve a postmortem of that family."""
     config = config or Config(root=HERE)
     docs = load_split(split, config)
     family = {pid: fam for pid, (fam, _) in labels().items()}
     gold = {
         frozenset((a.id, b.id)) for a, b in itertools.combinations(docs, 2) if family[a.id] == family[b.id]
     }
-    found = predicted_pairs(docs, config)
+    with nullcontext() if model == "shipped" else kinds.using(model):
+        found = predicted_pairs(docs, config)
+    if only:
+        gold = {pair for pair in gold if any(family[pid] == only for pid in pair)}
+        found = {pair for pair in found if any(family[pid] == only for pid in pair)}
+    return score(found, gold, len(docs))
+
+
+def score(found: set[frozenset[str]], gold: set[frozenset[str]], docs: int) -> Score:
     tp, fp, fn = len(found & gold), len(found - gold), len(gold - found)
+    return Score(tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0, tp, fp, fn, docs)
+
+
+def pooled(scores: list[Score], docs: int | None = None) -> Score:
+    """The scores' pairs counted together; `docs` when the scores share postmortems."""
+    tp, fp, fn = (sum(getattr(s, f) for s in scores) for f in ("true_pos", "false_pos", "false_neg"))
     return Score(
-        tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0, tp, fp, fn, len(docs)
+        tp / (tp + fp) if tp + fp else 1.0,
+        tp / (tp + fn) if tp + fn else 1.0,
+        tp,
+        fp,
+        fn,
+        sum(s.docs for s in scores) if docs is None else docs,
     )

@@ -1,41 +1,47 @@
 """How well `mortem patterns` finds postmortems that share a cause family, measured.
 
-Pairwise precision and recall of "same cause family" against hand labels: tuned on the
-"tune" split, reported on the "heldout" split (see recurrence/labels.toml for its history),
-on "heldout2" (written blind, then read again to design the kinds of cause), and on
-"heldout3" and "heldout4" (written blind, each read once as the blind set, then used to
-choose the link threshold and the weight of the kinds of cause), and on "heldout5",
-"heldout6" and "heldout7": 40 postmortems each, written blind by authors who never saw the
-engine, its word lists or any held-out file, and never used to choose anything. heldout5,
-heldout6 and heldout7 are the honest figures.
+Pairwise precision and recall of "same cause family" against hand labels
+(recurrence/labels.toml tells each set's history). The engine's kinds model is trained on
+the development sets (train_kinds.TRAINING), so their figures here are cross-validated: each
+set is scored by a model trained without it. "heldout7", "heldout8" and "heldout9" were written
+blind by authors who never saw the engine, its word lists, its model or any held-out file; the
+model was never trained on them and its settings were not chosen with them: they are scored by
+the shipped model, and they are the honest figures.
 """
 
 from __future__ import annotations
 
 import pytest
-from recurrence_eval import HERE, evaluate, labels
+from recurrence_eval import HERE, Score, evaluate, labels, load_split, pooled
+from train_kinds import BLIND, TRAINING, examples, serialised, trained
 
+from mortem.analysis import kinds
 from mortem.config import Config
 from mortem.loader import load
 from mortem.model import Postmortem
 
-# The issue asks for precision >= 0.9 and recall >= 0.85 on held-out data. The floors
-# below guard the figures reached so far, so a change that makes matching worse fails;
-# raising them to the targets is open work. On blind sets, recall is the gap: authors'
-# vocabulary varies more than the word lists cover. "heldout2", "heldout3" and "heldout4" were
-# each read again to choose something (the kinds of cause, the link threshold), so they are
-# development sets now; "heldout5", "heldout6" and "heldout7" are the blind ones. See labels.toml.
+DEVELOPMENT = tuple(s for s in TRAINING if s != "other")
+# Floors under the figures reached, so a change that makes matching worse fails. The target
+# is precision 0.9 and recall 0.85.
 FLOORS = {
-    "tune": (0.95, 0.90),
-    "heldout": (0.85, 0.80),
-    "heldout2": (0.95, 0.75),
-    "heldout3": (0.90, 0.50),
-    "heldout4": (0.75, 0.30),
-    "heldout5": (0.85, 0.40),
-    "heldout6": (0.60, 0.25),
-    "heldout7": (0.90, 0.45),
+    "tune": (0.95, 0.95),
+    "heldout": (0.95, 0.95),
+    "heldout2": (0.95, 0.80),
+    "heldout3": (0.85, 0.75),
+    "heldout4": (0.80, 0.75),
+    "heldout5": (0.85, 0.75),
+    "heldout6": (0.90, 0.80),
+    "heldout7": (0.95, 0.90),
+    "heldout8": (0.95, 0.80),
+    "heldout9": (0.95, 0.80),
 }
 TARGET = (0.90, 0.85)
+UNKNOWN_KIND_FLOOR = 0.55  # precision on the pairs that involve a family the model never saw
+
+
+@pytest.fixture(scope="module")
+def training_examples() -> dict[str, list[tuple[list[str], str]]]:
+    return examples(TRAINING)
 
 
 def test_every_eval_file_is_a_real_postmortem() -> None:
@@ -60,17 +66,59 @@ def test_the_set_is_hard_enough() -> None:
     assert len(set(slugs)) >= 0.95 * len(slugs)
 
 
-@pytest.mark.parametrize(
-    "split", ["tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"]
-)
-def test_precision_and_recall(split: str, capsys: pytest.CaptureFixture[str]) -> None:
-    score = evaluate(split)
-    with capsys.disabled():
-        met = "meets" if score.precision >= TARGET[0] and score.recall >= TARGET[1] else "below"
-        print(
-            f"\nrecurrence eval [{split}]: {score} ({met} the target "
-            f"precision {TARGET[0]}, recall {TARGET[1]})"
-        )
+def test_the_shipped_model_is_trained_from_the_development_sets_only(
+    training_examples: dict[str, list[tuple[list[str], str]]],
+) -> None:
+    """data/kinds.json is what train_kinds.py makes from the labelled sets, and no blind set
+    is among them: regenerate it with `python tests/eval/train_kinds.py`."""
+    assert not set(BLIND) & set(TRAINING)
+    assert {split for _, split in labels().values()} == set(TRAINING) | set(BLIND)
+    assert kinds.MODEL_FILE.read_text(encoding="utf-8") == serialised(trained(training_examples))
+
+
+@pytest.mark.parametrize("split", DEVELOPMENT + BLIND)
+def test_precision_and_recall(
+    split: str, training_examples: dict[str, list[tuple[list[str], str]]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    if split in DEVELOPMENT:
+        score, how = evaluate(split, model=trained(training_examples, without_split=split)), "cross-validated"
+    else:
+        score, how = evaluate(split), "blind, shipped model"
+    _report(f"{split}, {how}", score, capsys)
     precision, recall = FLOORS[split]
     assert score.precision >= precision
     assert score.recall >= recall
+
+
+def test_the_blind_sets_pooled(capsys: pytest.CaptureFixture[str]) -> None:
+    score = pooled([evaluate(split) for split in BLIND])
+    _report("heldout7-9 pooled, blind", score, capsys)
+    assert score.precision >= TARGET[0]
+    assert score.recall >= TARGET[1]
+
+
+def test_a_kind_the_model_never_saw(
+    training_examples: dict[str, list[tuple[list[str], str]]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A team's recurring cause may be of no kind the model knows. Each family in turn is taken
+    out of training, as if unknown, and each development set scored without it: what counts is
+    the pairs that involve the unknown family's postmortems, which should meet on their words
+    and not be pulled into a known kind."""
+    families = sorted({kind for rows in training_examples.values() for _, kind in rows} - {kinds.OTHER})
+    scores = []
+    for family in families:
+        for split in DEVELOPMENT[2:]:  # the sets of forty, written by five other authors
+            model = trained(training_examples, without_split=split, without_kind=family)
+            scores.append(evaluate(split, model=model, only=family))
+    score = pooled(scores, docs=sum(len(load_split(split, Config(root=HERE))) for split in DEVELOPMENT[2:]))
+    _report(f"each of {len(families)} families unknown in turn, heldout2-6", score, capsys)
+    assert score.precision >= UNKNOWN_KIND_FLOOR
+
+
+def _report(what: str, score: Score, capsys: pytest.CaptureFixture[str]) -> None:
+    met = "meets" if score.precision >= TARGET[0] and score.recall >= TARGET[1] else "below"
+    with capsys.disabled():
+        print(
+            f"\nrecurrence eval [{what}]: {score} ({met} the target "
+            f"precision {TARGET[0]}, recall {TARGET[1]})"
+        )

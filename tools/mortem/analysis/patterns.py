@@ -10,12 +10,12 @@ pattern is a connected group of matching causes from two or more postmortems.
 from __future__ import annotations
 
 import datetime
-import itertools
 from bisect import bisect_left
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from dataclasses import dataclass, field, replace
 
+from mortem.analysis import kinds
 from mortem.analysis.actions import BUCKETS
 from mortem.analysis.periods import quarter_key
 from mortem.analysis.similarity import (
@@ -52,12 +52,7 @@ WEIGHT_CATEGORY = 2.0
 WEIGHT_SUMMARY = 1.0
 WEIGHT_WHY = 0.75
 WEIGHT_TRIGGER = 0.25
-# A kind of cause named in a text ([concepts]), relative to the text's weight. 2.0 was chosen
-# on heldout2 at the earlier link threshold; with the threshold at 0.15, the development sets
-# (heldout2-4) put it at 1.6, the middle of the range (1.5-1.75) where their pooled precision
-# is 0.93-0.94 (0.89 at 2.0) with recall unchanged.
-WEIGHT_KIND = 1.6
-WEIGHT_BIGRAM = 0.0  # adjacent word pairs ("connection pool", "circuit breaker") are more specific
+WEIGHT_MODEL_KIND = 12.0  # a recognised kind of cause (analysis.kinds), against the weights above
 
 
 Counts = defaultdict[str, float]  # weighted term counts of one root cause
@@ -139,6 +134,8 @@ def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
     were: the analysis takes seconds at thousands of postmortems."""
     from mortem import cache
 
+    if kinds.overridden():
+        return _patterns(docs, config)
     key = cache.facts_key(docs, "patterns")
     return cache.cached(config, "archive", key, lambda: _patterns(docs, config), _are_patterns)
 
@@ -155,8 +152,10 @@ def _patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
 def archive_patterns(config: Config, warn: Callable[[str], None]) -> list[Pattern]:
     """find_patterns over the configured archive, kept under its facts (archive.over_archive)
     alone: find_patterns' own entry, keyed by loaded postmortems, would be a second copy."""
-    from mortem.archive import over_archive
+    from mortem.archive import load_archive, over_archive
 
+    if kinds.overridden():
+        return _patterns(tuple(load_archive(config, warn)), config)
     return over_archive(config, "patterns", "", lambda docs: _patterns(docs, config), _are_patterns, warn)
 
 
@@ -275,7 +274,7 @@ class _Ids:
         return isinstance(other, _Ids) and self.hash == other.hash and self.ids == other.ids
 
 
-_CACHE: OrderedDict[tuple[int, _Ids], _Analysis] = OrderedDict()
+_CACHE: OrderedDict[tuple[int, _Ids, int], _Analysis] = OrderedDict()
 _Identity = tuple[_Ids, dict[str, list[Postmortem]]]
 _IDENTITIES: OrderedDict[int, tuple[Sequence[Postmortem], _Identity]] = OrderedDict()
 
@@ -303,7 +302,7 @@ def _identity(docs: Sequence[Postmortem]) -> _Identity:
 def _analyse(docs: Sequence[Postmortem], config: Config) -> _Analysis:
     """Vectorise an archive once: the site asks for every page's related incidents, and
     `mortem check` asks for every file, over the same archive."""
-    key = (id(config), _identity(docs)[0])
+    key = (id(config), _identity(docs)[0], id(kinds.model()))
     cached = _CACHE.get(key)
     if cached is not None:
         _CACHE.move_to_end(key)
@@ -344,10 +343,10 @@ def _doc_causes(doc: Postmortem, words: Words, index: int = -1) -> tuple[list[Co
     so they go to the prevention causes; a "Detection" paragraph goes to detection causes."""
     why, detection = _root_cause_text(doc)
     context: Counts = defaultdict(float)
-    _add(context, words.terms(why), WEIGHT_WHY, words)
-    _add(context, words.terms(doc.trigger or ""), WEIGHT_TRIGGER, words)
+    _add(context, words.terms(why), WEIGHT_WHY)
+    _add(context, words.terms(doc.trigger or ""), WEIGHT_TRIGGER)
     detected: Counts = defaultdict(float)
-    _add(detected, words.terms(detection), WEIGHT_WHY, words)
+    _add(detected, words.terms(detection), WEIGHT_WHY)
     roots: list[RootCause | None] = list(doc.root_causes) or [None]
     all_counts, causes = [], []
     for root in roots:
@@ -355,14 +354,34 @@ def _doc_causes(doc: Postmortem, words: Words, index: int = -1) -> tuple[list[Co
         key = ""
         if root is not None:
             if root.category:
-                _add(terms, words.terms(root.category.replace("-", " ")), WEIGHT_CATEGORY, words)
+                _add(terms, words.terms(root.category.replace("-", " ")), WEIGHT_CATEGORY)
                 key = words.category_key(root.category)
-            _add(terms, words.terms(root.summary or ""), WEIGHT_SUMMARY, words)
+            _add(terms, words.terms(root.summary or ""), WEIGHT_SUMMARY)
         for term, weight in (detected if root is not None and root.kind == "detection" else context).items():
             terms[term] += weight
+        _add_kind(terms)
         all_counts.append(terms)
         causes.append(_Cause(index, root, key))
     return all_counts, causes
+
+
+def kind_features(doc: Postmortem, words: Words) -> list[str]:
+    """The terms the kind model reads for a postmortem's first root cause, as training sees
+    them (tests/eval/train_kinds.py): the same terms the analysis recognises a kind from."""
+    with kinds.using(None):
+        counts, _ = _doc_causes(doc, words)
+    return [t for t in counts[0] if not t.startswith(KIND_PREFIX)]
+
+
+def _add_kind(terms: Counts) -> None:
+    """The cause's kind, when the model recognises one, as a heavy term of its own: two
+    causes of one kind then meet however differently they are worded."""
+    kind_model = kinds.model()
+    if kind_model is None:
+        return
+    kind = kind_model.recognise(terms.keys())  # no kind among them yet
+    if kind is not None:
+        terms[KIND_PREFIX + kind.name] += WEIGHT_MODEL_KIND
 
 
 def _root_cause_text(doc: Postmortem) -> tuple[str, str]:
@@ -374,16 +393,9 @@ def _root_cause_text(doc: Postmortem) -> tuple[str, str]:
     return "\n".join(p for p in paragraphs if p not in detection), "\n".join(detection)
 
 
-def _add(counts: Counts, terms: list[str], weight: float, words: Words | None = None) -> None:
+def _add(counts: Counts, terms: list[str], weight: float) -> None:
     for term in terms:
         counts[term] += weight
-    if words is not None and WEIGHT_KIND:
-        for kind in words.kinds_in(terms):
-            counts[kind] += weight * WEIGHT_KIND
-    if WEIGHT_BIGRAM:
-        for first, second in itertools.pairwise(terms):
-            if first != second:
-                counts[f"{first} {second}"] += weight * WEIGHT_BIGRAM
 
 
 # --- links -----------------------------------------------------------------------------
@@ -477,21 +489,34 @@ def _link(
     linked: set[str],
 ) -> Link:
     score, mine, theirs = entry
+    vector, their_vector = vectors[mine], analysis.corpus.vectors[theirs]
     reasons = []
     if other in same_category:
         reasons.append(f"same category {same_category[other]}")
-        score = 0.5 + 0.5 * max(score, cosine(vectors[mine], analysis.corpus.vectors[theirs]))
-    terms = top_shared_terms(vectors[mine], analysis.corpus.vectors[theirs], limit=4)
-    kinds = [t.removeprefix(KIND_PREFIX) for t in terms if t.startswith(KIND_PREFIX)]
+        score = 0.5 + 0.5 * max(score, cosine(vector, their_vector))
+    terms = top_shared_terms(vector, their_vector, limit=4)
+    reasons += [_kind_reason(analysis, t, vector, their_vector) for t in terms if t.startswith(KIND_PREFIX)]
     plain = [analysis.words.display(t) for t in terms if not t.startswith(KIND_PREFIX)][:3]
-    if kinds:
-        reasons.append("same kind of cause: " + ", ".join(kinds))
     if plain:
         reasons.append("shared terms: " + ", ".join(plain))
     if other in linked:
         reasons.append("linked in related")
         score = max(score, LINKED_SCORE)
     return Link(other, round(min(score, 1.0), 3), tuple(reasons))
+
+
+def _kind_reason(analysis: _Analysis, term: str, mine: Vector, theirs: Vector) -> str:
+    """`same kind of cause: disk-growth (binlog, full / spool, volume)`: the kind, and the
+    words of each cause that speak for it most, for a reviewer to judge."""
+    kind = term.removeprefix(KIND_PREFIX)
+    kind_model = kinds.model()
+    if kind_model is None:
+        return f"same kind of cause: {kind}"
+    sides = [
+        ", ".join(analysis.words.display(t) for t in kind_model.evidence_words(vector.keys(), kind))
+        for vector in (mine, theirs)
+    ]
+    return f"same kind of cause: {kind} ({' / '.join(sides)})"
 
 
 def _doc_of(analysis: _Analysis, cause: int) -> str:

@@ -75,7 +75,6 @@ class Words:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # stemmed phrase -> stemmed canonical
     longest: int = 1
     canonical: Mapping[str, str] = field(default_factory=dict)  # stem -> word, for synonyms
-    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> kinds it names
     surface: dict[str, Counter[str]] = field(default_factory=dict, compare=False)
     seen: dict[str, str] = field(default_factory=dict, compare=False)  # word -> stem
     starts: frozenset[str] = field(init=False, compare=False)  # first words of synonyms
@@ -118,12 +117,6 @@ class Words:
             return list(map(seen.__getitem__, raws))
         except KeyError:  # a new word: stem the text in order, so `surface` meets words as before
             return [seen.get(raw) or self._stem(raw) for raw in raws]
-
-    def kinds_in(self, terms: Sequence[str]) -> list[str]:
-        """The kinds of cause ([concepts] in the data file) these terms name, each once, as
-        terms of their own (KIND_PREFIX + name), so texts in different words meet on them."""
-        named = filter(None, map(self.kinds.get, terms))  # each term's kinds, for those that name any
-        return list(dict.fromkeys(itertools.chain.from_iterable(named)))
 
     def _stem(self, raw: str) -> str:
         """Stem once per distinct word; stop words (by spelling or stem) become their stem,
@@ -194,19 +187,7 @@ def make_words(synonyms: Mapping[str, str] | None = None) -> Words:
         shown.update((stem(w), w) for w in canonical)
         if phrase:
             table[phrase] = tuple(stem(w) for w in canonical)
-    return Words(stop, table, max((len(p) for p in table), default=1), shown, _kinds())
-
-
-@cache
-def _kinds() -> dict[str, tuple[str, ...]]:
-    """Each stem of a [concepts] word, to the kinds of cause that list it."""
-    table = _data().get("concepts", {})
-    assert isinstance(table, dict)
-    kinds: dict[str, list[str]] = {}
-    for name, text in table.items():
-        for word in _words(str(text)):
-            kinds.setdefault(stem(word), []).append(KIND_PREFIX + name)
-    return {term: tuple(dict.fromkeys(names)) for term, names in kinds.items()}
+    return Words(stop, table, max((len(p) for p in table), default=1), shown)
 
 
 def _words(text: str) -> list[str]:

@@ -70,7 +70,6 @@ def main(argv: list[str]) -> int:
         replace_existing(path, text, path.read_bytes())
     else:
         write_new(path, text)
-        path.chmod(0o644)  # a data file of the package, readable like the rest
     print(f"wrote {kinds.MODEL_FILE} ({len(text):,} bytes)")
     return 0
 

@@ -1,4 +1,4 @@
-"""atomic.replace_existing: all or nothing, and never over someone else's save."""
+"""atomic.replace_existing and write_new: all or nothing, never over someone else's save."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mortem.atomic import replace_existing
+from mortem.atomic import replace_existing, write_new
 from mortem.errors import MortemError
 
 
@@ -49,3 +49,15 @@ def test_a_failed_rename_leaves_the_original_and_no_temporary(
         replace_existing(path, "new\n", b"original\n")
     assert path.read_text() == "original\n"
     assert [p.name for p in tmp_path.iterdir()] == ["pm.md"]
+
+
+def test_a_new_file_gets_the_mode_any_editor_would_give_it(tmp_path: Path) -> None:
+    """write_new writes through a private temporary file; the postmortem it creates is not
+    private: it is readable by whoever the umask lets read files the user creates."""
+    old = os.umask(0o027)
+    try:
+        write_new(tmp_path / "new.md", "text\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.md").stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["new.md"]

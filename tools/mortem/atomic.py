@@ -18,6 +18,7 @@ def write_new(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = _write_temporary(path, text)
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a new file is not
         os.link(temporary, path)
     except FileExistsError:
         raise MortemError(f"{path} already exists; mortem never overwrites a postmortem") from None
@@ -63,6 +64,13 @@ def _unchanged(path: Path, original: bytes) -> None:
         raise MortemError(f"cannot read {path} again: {exc.strerror or exc}; nothing written") from None
     if current != original:
         raise MortemError(f"{path} changed on disk since mortem read it; nothing written, run it again")
+
+
+def _umask() -> int:
+    """The process's umask: reading it means setting it, so it is set straight back."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _sync_folder(folder: Path) -> None:

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import itertools
 import tomllib
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from mortem.analysis import kinds
-from mortem.analysis.kinds import KindModel
 from mortem.analysis.patterns import find_patterns
 from mortem.config import Config
 from mortem.loader import load
@@ -31,6 +27,18 @@ class Score:
     false_pos: int
     false_neg: int
     docs: int
+
+    @classmethod
+    def counted(cls, true_pos: int, false_pos: int, false_neg: int, docs: int) -> Score:
+        found, gold = true_pos + false_pos, true_pos + false_neg
+        return cls(
+            true_pos / found if found else 1.0,
+            true_pos / gold if gold else 1.0,
+            true_pos,
+            false_pos,
+            false_neg,
+            docs,
+        )
 
     def __str__(self) -> str:
         return (
@@ -65,41 +73,27 @@ def predicted_pairs(docs: list[Postmortem], config: Config) -> set[frozenset[str
     return pairs
 
 
-def evaluate(
-    split: str,
-    config: Config | None = None,
-    model: KindModel | Literal["shipped"] | None = "shipped",
-    only: str = "",
-) -> Score:
-    """Pairwise scores on one split, with the shipped kinds model or the one given. With
-    `only`, just the pairs that involve a postmortem of that family."""
+def evaluate(split: str, config: Config | None = None, only: str = "") -> Score:
+    """Pairwise scores on one split, with the kinds model in use (`kinds.using` sets another).
+    With `only`, just the pairs that involve a postmortem of that family."""
     config = config or Config(root=HERE)
     docs = load_split(split, config)
     family = {pid: fam for pid, (fam, _) in labels().items()}
     gold = {
         frozenset((a.id, b.id)) for a, b in itertools.combinations(docs, 2) if family[a.id] == family[b.id]
     }
-    with nullcontext() if model == "shipped" else kinds.using(model):
-        found = predicted_pairs(docs, config)
+    found = predicted_pairs(docs, config)
     if only:
         gold = {pair for pair in gold if any(family[pid] == only for pid in pair)}
         found = {pair for pair in found if any(family[pid] == only for pid in pair)}
-    return score(found, gold, len(docs))
-
-
-def score(found: set[frozenset[str]], gold: set[frozenset[str]], docs: int) -> Score:
-    tp, fp, fn = len(found & gold), len(found - gold), len(gold - found)
-    return Score(tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0, tp, fp, fn, docs)
+    return Score.counted(len(found & gold), len(found - gold), len(gold - found), len(docs))
 
 
 def pooled(scores: list[Score], docs: int | None = None) -> Score:
     """The scores' pairs counted together; `docs` when the scores share postmortems."""
-    tp, fp, fn = (sum(getattr(s, f) for s in scores) for f in ("true_pos", "false_pos", "false_neg"))
-    return Score(
-        tp / (tp + fp) if tp + fp else 1.0,
-        tp / (tp + fn) if tp + fn else 1.0,
-        tp,
-        fp,
-        fn,
+    return Score.counted(
+        sum(s.true_pos for s in scores),
+        sum(s.false_pos for s in scores),
+        sum(s.false_neg for s in scores),
         sum(s.docs for s in scores) if docs is None else docs,
     )

@@ -12,7 +12,7 @@ the shipped model, and they are the honest figures.
 from __future__ import annotations
 
 import pytest
-from recurrence_eval import HERE, Score, evaluate, labels, load_split, pooled
+from recurrence_eval import HERE, Score, evaluate, labels, pooled
 from train_kinds import BLIND, TRAINING, examples, serialised, trained
 
 from mortem.analysis import kinds
@@ -81,7 +81,8 @@ def test_precision_and_recall(
     split: str, training_examples: dict[str, list[tuple[list[str], str]]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     if split in DEVELOPMENT:
-        score, how = evaluate(split, model=trained(training_examples, without_split=split)), "cross-validated"
+        with kinds.using(trained(training_examples, without_split=split)):
+            score, how = evaluate(split), "cross-validated"
     else:
         score, how = evaluate(split), "blind, shipped model"
     _report(f"{split}, {how}", score, capsys)
@@ -108,9 +109,9 @@ def test_a_kind_the_model_never_saw(
     scores = []
     for family in families:
         for split in DEVELOPMENT[2:]:  # the sets of forty, written by five other authors
-            model = trained(training_examples, without_split=split, without_kind=family)
-            scores.append(evaluate(split, model=model, only=family))
-    score = pooled(scores, docs=sum(len(load_split(split, Config(root=HERE))) for split in DEVELOPMENT[2:]))
+            with kinds.using(trained(training_examples, without_split=split, without_kind=family)):
+                scores.append(evaluate(split, only=family))
+    score = pooled(scores, docs=sum(len(training_examples[split]) for split in DEVELOPMENT[2:]))
     _report(f"each of {len(families)} families unknown in turn, heldout2-6", score, capsys)
     assert score.precision >= UNKNOWN_KIND_FLOOR
 

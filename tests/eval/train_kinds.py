@@ -26,8 +26,7 @@ TRAINING = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "
 BLIND = ("heldout7", "heldout8", "heldout9")
 
 
-def kind_of(pid: str) -> str:
-    family = labels()[pid][0]
+def kind_of(family: str) -> str:
     return kinds.OTHER if family.startswith("singleton") else family
 
 
@@ -35,8 +34,9 @@ def examples(splits: Iterable[str], config: Config | None = None) -> dict[str, l
     """Per split, each postmortem's first root cause as (terms, kind)."""
     config = config or Config(root=HERE)
     words = make_words(config.synonyms)
+    family = {pid: fam for pid, (fam, _) in labels().items()}
     return {
-        split: [(kind_features(doc, words), kind_of(doc.id)) for doc in load_split(split, config)]
+        split: [(kind_features(doc, words), kind_of(family[doc.id])) for doc in load_split(split, config)]
         for split in splits
     }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from recurrence_archive import write
 
 from mortem.analysis import kinds
@@ -41,10 +42,19 @@ def _model() -> kinds.KindModel:
 
 def test_a_kind_is_recognised_from_words_no_example_shared() -> None:
     words = make_words()
-    kind = _model().recognise(words.terms("the journald volume filled and the disk was full"))
-    assert kind is not None
-    assert kind.name == "disk-growth"
-    assert kind.probability >= kinds.MIN_PROBABILITY
+    assert (
+        _model().recognise(words.terms("the journald volume filled and the disk was full")) == "disk-growth"
+    )
+
+
+def test_a_cause_between_two_kinds_gets_none() -> None:
+    """The model names a kind only when it is sure: words of two kinds in equal measure are
+    a guess, and a guess would join the cause to either kind's incidents."""
+    words = make_words()
+    model = _model()
+    assert model.recognise(words.terms("certificate expired")) == "cert-expiry"
+    assert model.recognise(words.terms("disk full")) == "disk-growth"
+    assert model.recognise(words.terms("certificate expired disk full")) is None
 
 
 def test_a_cause_of_no_known_kind_gets_none() -> None:
@@ -110,6 +120,36 @@ def test_a_link_by_kind_alone_says_which_words_made_it(tmp_path: Path) -> None:
     reason = next(r for r in link.reasons if r.startswith("same kind of cause: "))
     assert reason.startswith("same kind of cause: disk-growth (")
     assert " / " in reason
+
+
+def test_an_evaluation_model_never_meets_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keys know the shipped model only: results made with a model set by `using`
+    are neither read from it nor kept in it."""
+    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
+    monkeypatch.setenv("MORTEM_CACHE", "1")
+    (tmp_path / "postmortems").mkdir()
+    config = Config(root=tmp_path)
+    write(
+        tmp_path / "postmortems",
+        "2026-01-10-binlogs",
+        "binlog-retention",
+        "Binlogs grew until the volume was full",
+    )
+    write(
+        tmp_path / "postmortems",
+        "2026-03-02-spool",
+        "mail-spool",
+        "The spool partition filled, no space left",
+    )
+    docs = load_archive(config)
+    with kinds.using(None):
+        assert find_patterns(docs, config) == []
+    with kinds.using(_model()):
+        assert [p.postmortems for p in find_patterns(docs, config)] == [
+            ("2026-01-10-binlogs", "2026-03-02-spool")
+        ]
+    with kinds.using(None):
+        assert find_patterns(docs, config) == []
 
 
 def test_without_a_model_no_kind_links_them(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ Pure Python with a sparse table: a cause has a few dozen terms, each known to a 
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,14 +33,6 @@ OTHER = "other"  # the class of root causes that are none of the known kinds
 ALPHA = 0.3  # additive smoothing of each class's term counts
 MIN_PROBABILITY = 0.95
 EVIDENCE_WORDS = 3  # terms shown as the reason for a kind
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A confident recognition: the kind and how sure the model is of it."""
-
-    name: str
-    probability: float
 
 
 @dataclass(frozen=True)
@@ -85,7 +76,7 @@ class KindModel:
             },
         )
 
-    def recognise(self, terms: Iterable[str]) -> Kind | None:
+    def recognise(self, terms: Iterable[str]) -> str | None:
         """The kind of cause these terms (each once) describe, if the model is sure of one."""
         gains = self._gains
         known = [t for t in terms if t in gains]  # unseen words weigh on no class
@@ -102,9 +93,7 @@ class KindModel:
             return None
         top = scores[best]
         probability = 1.0 / sum(math.exp(s - top) for s in scores)
-        if probability < MIN_PROBABILITY:
-            return None
-        return Kind(name, probability)
+        return name if probability >= MIN_PROBABILITY else None
 
     def evidence_words(self, terms: Iterable[str], kind: str) -> tuple[str, ...]:
         """The kind's own words among these terms: those its training causes used, most
@@ -161,14 +150,10 @@ def model() -> KindModel | None:
     return _shipped()
 
 
-def overridden() -> bool:
-    """Whether a model other than the shipped one is in use: results made with it must not
-    be cached under keys that only know the shipped one."""
-    return bool(_override)
-
-
 @cache
 def _shipped() -> KindModel | None:
+    import json  # only where a model is read: the pre-commit check seldom needs one
+
     if not MODEL_FILE.exists():
         return None
     return KindModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
@@ -176,9 +161,14 @@ def _shipped() -> KindModel | None:
 
 @contextmanager
 def using(kind_model: KindModel | None) -> Iterator[None]:
-    """Recognise kinds with this model (None: none at all) inside the block."""
+    """Recognise kinds with this model (None: none at all) inside the block. The on-disk
+    cache knows only the shipped model (its file is in the code fingerprint), so it is off
+    meanwhile."""
+    from mortem import cache
+
     _override.append(kind_model)
     try:
-        yield
+        with cache.suspended():
+            yield
     finally:
         _override.pop()

@@ -134,8 +134,6 @@ def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
     were: the analysis takes seconds at thousands of postmortems."""
     from mortem import cache
 
-    if kinds.overridden():
-        return _patterns(docs, config)
     key = cache.facts_key(docs, "patterns")
     return cache.cached(config, "archive", key, lambda: _patterns(docs, config), _are_patterns)
 
@@ -152,10 +150,8 @@ def _patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
 def archive_patterns(config: Config, warn: Callable[[str], None]) -> list[Pattern]:
     """find_patterns over the configured archive, kept under its facts (archive.over_archive)
     alone: find_patterns' own entry, keyed by loaded postmortems, would be a second copy."""
-    from mortem.archive import load_archive, over_archive
+    from mortem.archive import over_archive
 
-    if kinds.overridden():
-        return _patterns(tuple(load_archive(config, warn)), config)
     return over_archive(config, "patterns", "", lambda docs: _patterns(docs, config), _are_patterns, warn)
 
 
@@ -370,7 +366,7 @@ def kind_features(doc: Postmortem, words: Words) -> list[str]:
     them (tests/eval/train_kinds.py): the same terms the analysis recognises a kind from."""
     with kinds.using(None):
         counts, _ = _doc_causes(doc, words)
-    return [t for t in counts[0] if not t.startswith(KIND_PREFIX)]
+    return list(counts[0])
 
 
 def _add_kind(terms: Counts) -> None:
@@ -381,7 +377,7 @@ def _add_kind(terms: Counts) -> None:
         return
     kind = kind_model.recognise(terms.keys())  # no kind among them yet
     if kind is not None:
-        terms[KIND_PREFIX + kind.name] += WEIGHT_MODEL_KIND
+        terms[KIND_PREFIX + kind] += WEIGHT_MODEL_KIND
 
 
 def _root_cause_text(doc: Postmortem) -> tuple[str, str]:
@@ -510,8 +506,7 @@ def _kind_reason(analysis: _Analysis, term: str, mine: Vector, theirs: Vector) -
     words of each cause that speak for it most, for a reviewer to judge."""
     kind = term.removeprefix(KIND_PREFIX)
     kind_model = kinds.model()
-    if kind_model is None:
-        return f"same kind of cause: {kind}"
+    assert kind_model is not None, "a kind term comes from the model in use"
     sides = [
         ", ".join(analysis.words.display(t) for t in kind_model.evidence_words(vector.keys(), kind))
         for vector in (mine, theirs)

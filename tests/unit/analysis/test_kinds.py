@@ -94,32 +94,40 @@ def test_the_shipped_model_loads_and_knows_ten_kinds() -> None:
     assert model.classes[-1] == kinds.OTHER
 
 
+def _two_disk_causes(root: Path) -> Config:
+    """Two postmortems whose causes are of one kind (a volume that filled) and share no word."""
+    (root / "postmortems").mkdir()
+    write(
+        root / "postmortems",
+        "2026-01-10-binlogs",
+        "binlog-retention",
+        "Binlogs grew until the volume was full",
+    )
+    write(root / "postmortems", "2026-03-02-spool", "mail-spool", "The spool partition filled, no space left")
+    return Config(root=root)
+
+
+BOTH = [("2026-01-10-binlogs", "2026-03-02-spool")]
+
+
 def test_a_link_by_kind_alone_says_which_words_made_it(tmp_path: Path) -> None:
     """Two causes that share no word but are of one kind are linked, and the reason names the
     kind and each side's words, so a reviewer can judge it."""
-    (tmp_path / "postmortems").mkdir()
-    config = Config(root=tmp_path)
-    write(
-        tmp_path / "postmortems",
-        "2026-01-10-binlogs",
-        "binlog-retention",
-        "MySQL binlogs grew until the data volume was full",
-    )
-    write(
-        tmp_path / "postmortems",
-        "2026-03-02-spool",
-        "mail-spool",
-        "The mail spool partition filled up, no space left",
-    )
+    config = _two_disk_causes(tmp_path)
     with kinds.using(_model()):
         docs = load_archive(config)
         links = related(docs[1], docs, config, limit=3)
-        names = [p.postmortems for p in find_patterns(docs, config)]
-    assert names == [("2026-01-10-binlogs", "2026-03-02-spool")]
+        assert [p.postmortems for p in find_patterns(docs, config)] == BOTH
     (link,) = links
     reason = next(r for r in link.reasons if r.startswith("same kind of cause: "))
     assert reason.startswith("same kind of cause: disk-growth (")
     assert " / " in reason
+
+
+def test_without_a_model_no_kind_links_them(tmp_path: Path) -> None:
+    config = _two_disk_causes(tmp_path)
+    with kinds.using(None):
+        assert find_patterns(load_archive(config), config) == []
 
 
 def test_an_evaluation_model_never_meets_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,35 +135,11 @@ def test_an_evaluation_model_never_meets_the_cache(tmp_path: Path, monkeypatch: 
     are neither read from it nor kept in it."""
     monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
     monkeypatch.setenv("MORTEM_CACHE", "1")
-    (tmp_path / "postmortems").mkdir()
-    config = Config(root=tmp_path)
-    write(
-        tmp_path / "postmortems",
-        "2026-01-10-binlogs",
-        "binlog-retention",
-        "Binlogs grew until the volume was full",
-    )
-    write(
-        tmp_path / "postmortems",
-        "2026-03-02-spool",
-        "mail-spool",
-        "The spool partition filled, no space left",
-    )
+    config = _two_disk_causes(tmp_path)
     docs = load_archive(config)
     with kinds.using(None):
         assert find_patterns(docs, config) == []
     with kinds.using(_model()):
-        assert [p.postmortems for p in find_patterns(docs, config)] == [
-            ("2026-01-10-binlogs", "2026-03-02-spool")
-        ]
+        assert [p.postmortems for p in find_patterns(docs, config)] == BOTH
     with kinds.using(None):
         assert find_patterns(docs, config) == []
-
-
-def test_without_a_model_no_kind_links_them(tmp_path: Path) -> None:
-    (tmp_path / "postmortems").mkdir()
-    config = Config(root=tmp_path)
-    write(tmp_path / "postmortems", "2026-01-10-binlogs", "binlog-retention", "MySQL binlogs grew huge")
-    write(tmp_path / "postmortems", "2026-03-02-spool", "mail-spool", "The mail spool filled up")
-    with kinds.using(None):
-        assert find_patterns(load_archive(config), config) == []

@@ -23,7 +23,7 @@ from mortem.atomic import replace_existing, write_new
 from mortem.config import Config
 
 TRAINING = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "other")
-BLIND = ("heldout7", "heldout8", "heldout9")
+BLIND = ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11")
 
 
 def kind_of(family: str) -> str:

@@ -56,8 +56,9 @@ def _check(root: Path, workers: str, monkeypatch: pytest.MonkeyPatch, *paths: Pa
 def test_a_check_on_two_cores_finds_what_one_process_finds(
     archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
+    monkeypatch.setattr(parallel, "MIN_PART_ITEMS", 2)  # as if the archive were large
     two = _check(archive, "2", monkeypatch)  # whatever the machine has
-    assert pooled == [2], "the check ran in two workers"
+    assert pooled == [2], "the check parsed in two workers, and judged the archive here (one_process)"
     one = _check(archive, "1", monkeypatch)
     assert two == one
     codes = {f.code for f in one}  # type: ignore[attr-defined]
@@ -212,3 +213,46 @@ def test_a_small_check_with_no_cache_reads_each_file_once(
     assert len(read) < parallel.MIN_FILES, "below the threshold: one process"
     assert sorted(read) == sorted(folder.iterdir())
     assert "PM060" in {f.code for f in findings}  # type: ignore[attr-defined]
+
+
+def test_the_analysis_in_parts_finds_what_one_process_finds(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int]
+) -> None:
+    """The analysis of a large archive reads the causes' terms, scores the candidate pairs and
+    places the action items in parts over the cores: the patterns, their names and items, a
+    postmortem's related ones and the spellings shown are as in one process."""
+    from mortem.analysis import patterns
+
+    monkeypatch.setattr(parallel, "MIN_PART_ITEMS", 2)
+    monkeypatch.chdir(EVAL.parent)
+    found = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("MORTEM_WORKERS", workers)
+        config = load_config()
+        reader = Reader(config, store=None)
+        docs = tuple(d for d in map(reader.load, archive_files(EVAL)) if isinstance(d, Postmortem))
+        analysis = patterns._analyse(docs, config)
+        found[workers] = (
+            patterns.find_patterns(docs, config),
+            patterns.related(docs[-1], docs, config, limit=10),
+            {term: analysis.words.display(term) for term in analysis.corpus.idf},
+        )
+    assert pooled == [1, 1, 1], "terms, pairs and items each ran in a second process"
+    assert found["2"] == found["1"]
+    assert len(found["1"][0]) >= 10 and any(p.action_items for p in found["1"][0])
+
+
+def test_a_part_whose_worker_dies_is_done_here(monkeypatch: pytest.MonkeyPatch, pooled: list[int]) -> None:
+    import os
+    import signal
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    parent = os.getpid()
+
+    def work(start: int, end: int) -> list[int]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return list(range(start, end))
+
+    assert parallel.in_parts(10, work, minimum=2) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    assert pooled == [1]

@@ -14,7 +14,7 @@ from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
 from mortem.loader import LoadFailure
 from mortem.model import Postmortem
-from mortem.parallel import map_loaded, workers
+from mortem.parallel import map_loaded, one_process, workers
 from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 
 if TYPE_CHECKING:
@@ -74,7 +74,8 @@ def check_paths(paths: Sequence[Path], config: Config, today: date | None = None
         today=today or date.today(),
         documents=ArchiveView(reader, facts_only=True),
     )
-    return check_files(files, reader, context)
+    with one_process():  # its memory at 10,000 postmortems (see one_process)
+        return check_files(files, reader, context)
 
 
 def check_files(files: Sequence[Path], reader: Reader, context: Context, keep: bool = False) -> CheckResult:

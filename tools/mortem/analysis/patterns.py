@@ -10,6 +10,7 @@ pattern is a connected group of matching causes from two or more postmortems.
 from __future__ import annotations
 
 import datetime
+import itertools
 from bisect import bisect_left
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
@@ -125,7 +126,6 @@ class _Analysis:
     in_patterns: dict[int, list[int]] | None = None  # cause -> the patterns holding it, in rank order
     members: dict[int, _Members] = field(default_factory=dict)  # pattern position -> its index
     item_causes: dict[int, list[int]] = field(default_factory=dict)  # doc -> each item's cause
-    title_terms: dict[int, list[list[str]]] = field(default_factory=dict)  # doc -> each item title's terms
 
 
 def find_patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
@@ -144,6 +144,7 @@ def _patterns(docs: Sequence[Postmortem], config: Config) -> list[Pattern]:
     analysis = _analyse(docs, config)
     grouped = _grouped(analysis)
     with bulk():  # placing the items allocates enough to start a full collection (see bulk)
+        _place_items(analysis, {analysis.causes[c].doc for _, group in grouped for c in group})
         return [_with_items(analysis, pattern, group) for pattern, group in grouped]
 
 
@@ -314,19 +315,36 @@ def _analyse(docs: Sequence[Postmortem], config: Config) -> _Analysis:
 
 
 def _build(docs: Sequence[Postmortem], config: Config) -> _Analysis:
+    from mortem.parallel import in_parts
+
     words = make_words(config.synonyms)
     dated = [d for d in docs if _day(d) is not None]  # undated ones cannot be placed; check reports them
+    known = len(words.seen)
+
+    def read(start: int, end: int) -> tuple[list[tuple[list[Counts], list[str]]], list[tuple[str, str]]]:
+        """Each postmortem's causes' terms and category keys, and the words met on the way:
+        a third of the analysis at 10,000 postmortems, so split over the cores."""
+        found = []
+        for index in range(start, end):
+            counts, keys = _doc_causes(dated[index], words)
+            found.append((counts, keys))
+        return found, words.learned_since(known)
+
     causes: list[_Cause] = []
     counts: list[Mapping[str, float]] = []  # handed to build_corpus, which empties it
     by_key: dict[str, list[int]] = {}
     by_doc: dict[str, list[int]] = {}
-    for index, doc in enumerate(dated):
-        for terms, cause in zip(*_doc_causes(doc, words, index), strict=True):
+    parts = in_parts(len(dated), read)
+    read_docs = itertools.chain.from_iterable([part for part, _ in parts])
+    for index, (doc, (terms, keys)) in enumerate(zip(dated, read_docs, strict=True)):
+        for root, key, cause_terms in zip(_roots(doc), keys, terms, strict=True):
             by_doc.setdefault(doc.id, []).append(len(causes))
-            if cause.key:
-                by_key.setdefault(cause.key, []).append(len(causes))
-            causes.append(cause)
-            counts.append(terms)
+            if key:
+                by_key.setdefault(key, []).append(len(causes))
+            causes.append(_Cause(index, root, key))
+            counts.append(cause_terms)
+    words.learn(itertools.chain.from_iterable([learned for _, learned in parts]))
+    parts.clear()  # build_corpus lets each cause's counts go as it reads them: none kept here
     linked_from: dict[str, set[str]] = {}
     for doc in dated:
         for other in doc.related:
@@ -334,18 +352,23 @@ def _build(docs: Sequence[Postmortem], config: Config) -> _Analysis:
     return _Analysis(dated, config, words, causes, build_corpus(counts), by_key, by_doc, linked_from)
 
 
-def _doc_causes(doc: Postmortem, words: Words, index: int = -1) -> tuple[list[Counts], list[_Cause]]:
-    """Each root cause's weighted terms. The why-chain and trigger explain how it happened,
-    so they go to the prevention causes; a "Detection" paragraph goes to detection causes."""
+def _roots(doc: Postmortem) -> list[RootCause | None]:
+    """The causes compared: a postmortem without root_causes is one cause, its text."""
+    return list(doc.root_causes) or [None]
+
+
+def _doc_causes(doc: Postmortem, words: Words) -> tuple[list[Counts], list[str]]:
+    """Each root cause's weighted terms and normalised category ("" when none), in _roots
+    order. The why-chain and trigger explain how it happened, so they go to the prevention
+    causes; a "Detection" paragraph goes to detection causes."""
     why, detection = _root_cause_text(doc)
     context: Counts = defaultdict(float)
     _add(context, words.terms(why), WEIGHT_WHY)
     _add(context, words.terms(doc.trigger or ""), WEIGHT_TRIGGER)
     detected: Counts = defaultdict(float)
     _add(detected, words.terms(detection), WEIGHT_WHY)
-    roots: list[RootCause | None] = list(doc.root_causes) or [None]
-    all_counts, causes = [], []
-    for root in roots:
+    all_counts, keys = [], []
+    for root in _roots(doc):
         terms: Counts = defaultdict(float)
         key = ""
         if root is not None:
@@ -357,8 +380,8 @@ def _doc_causes(doc: Postmortem, words: Words, index: int = -1) -> tuple[list[Co
             terms[term] += weight
         _add_kind(terms)
         all_counts.append(terms)
-        causes.append(_Cause(index, root, key))
-    return all_counts, causes
+        keys.append(key)
+    return all_counts, keys
 
 
 def kind_features(doc: Postmortem, words: Words) -> list[str]:
@@ -413,16 +436,16 @@ def _links(
     text-only match must reach to be shown, and only text matches above the bar are
     searched for (Corpus.similar_above). The result is the same as scoring every
     postmortem that shares a word: with thousands, that search made the site quadratic."""
-    counts, causes = _doc_causes(doc, analysis.words)
+    counts, keys = _doc_causes(doc, analysis.words)
     vectors = [analysis.corpus.vectorise(c) for c in counts]
     linked = {other for other in _linked_ids(doc, analysis) if keep(other)}
     same_category: dict[str, str] = {}
     category_hits: list[list[int]] = []  # per cause of doc: the causes sharing its category
-    for cause in causes:
-        hits = analysis.by_key.get(cause.key, []) if cause.key else []
+    for root, key in zip(_roots(doc), keys, strict=True):
+        hits = analysis.by_key.get(key, []) if key else []
         for theirs in hits:
             other = _doc_of(analysis, theirs)
-            same_category.setdefault(other, (cause.root.category if cause.root else "") or cause.key)
+            same_category.setdefault(other, (root.category if root else "") or key)
         category_hits.append(hits)
     sure = {o for o in same_category if o != doc.id and keep(o)} | linked
     best: dict[str, tuple[float, int, int]] = {}  # other id -> (score, my cause, their cause)
@@ -567,18 +590,21 @@ def _components(analysis: _Analysis) -> list[list[int]]:
             if pairs and score >= LINKED_THRESHOLD:
                 start.union(i, j)
     groups = start.groups()
-    groups = average_linkage(groups, _discounted(analysis), _proposals(analysis, groups), LINK_THRESHOLD)
+    scale = _discount(analysis)
+    groups = average_linkage(
+        groups, analysis.corpus.vectors, _proposals(analysis, groups, scale), LINK_THRESHOLD, scale
+    )
     return [g for g in groups if len({causes[c].doc for c in g}) > 1]
 
 
-def _proposals(analysis: _Analysis, groups: list[list[int]]) -> list[tuple[int, int]]:
-    """Pairs of causes in different postmortems whose text is similar (EDGE_MIN, discounted).
+def _proposals(analysis: _Analysis, groups: list[list[int]], factor: list[float]) -> list[tuple[int, int]]:
+    """Pairs of causes in different postmortems whose text is similar (EDGE_MIN, discounted
+    by each cause's factor).
 
     A pair inside one starting group is not searched: average_linkage reads a proposal only
     for the two groups it joins, and skips it when they are one. So its cosine, a fifth of
     the pairs' work at 10,000 postmortems, would change nothing."""
     causes = analysis.causes
-    factor = [DETECTION_DISCOUNT if _is_detection(c) else 1.0 for c in causes]  # as in _discounted
     group_of = [0] * len(causes)
     for g, members in enumerate(groups):
         for c in members:
@@ -610,12 +636,9 @@ class _UnionFind:
         return list(found.values())
 
 
-def _discounted(analysis: _Analysis) -> list[Vector]:
-    """Detection causes' vectors scaled so any cosine with them counts DETECTION_DISCOUNT."""
-    return [
-        {t: w * DETECTION_DISCOUNT for t, w in v.items()} if _is_detection(c) else v
-        for c, v in zip(analysis.causes, analysis.corpus.vectors, strict=True)
-    ]
+def _discount(analysis: _Analysis) -> list[float]:
+    """Each cause's factor: any cosine with a detection cause counts DETECTION_DISCOUNT."""
+    return [DETECTION_DISCOUNT if _is_detection(c) else 1.0 for c in analysis.causes]
 
 
 def _is_detection(cause: _Cause) -> bool:
@@ -629,27 +652,16 @@ def _pattern(analysis: _Analysis, group: list[int]) -> Pattern:
     docs = [analysis.docs[d] for d in members]
     dates = tuple(_day(d) or datetime.date.min for d in docs)
     quarters = Counter(quarter_key(day) for day in dates)
-    for d in members:
-        _read_titles(analysis, d)
     return Pattern(
         _name(analysis, group), tuple(d.id for d in docs), dates, dict(sorted(quarters.items())), ()
     )
 
 
-def _read_titles(analysis: _Analysis, doc_index: int) -> None:
-    """Let `words` see the item titles that placing the doc's items reads (_items_for), in the
-    order it would: a name made of shared terms shows each stem's first spelling seen."""
-    if len(analysis.by_doc[analysis.docs[doc_index].id]) > 1:
-        _title_terms(analysis, doc_index)
-
-
 def _title_terms(analysis: _Analysis, doc_index: int) -> list[list[str]]:
-    """The terms of each action item's title, read once: placing the items reads them again."""
-    found = analysis.title_terms.get(doc_index)
-    if found is None:
-        titles = (item.title or "" for item in analysis.docs[doc_index].action_items)
-        found = analysis.title_terms[doc_index] = [analysis.words.terms(title) for title in titles]
-    return found
+    """The terms of each action item's title. Their spellings are not learned: a pattern's
+    name then reads the same whether or not its items were placed."""
+    titles = (item.title or "" for item in analysis.docs[doc_index].action_items)
+    return [analysis.words.terms(title, learn=False) for title in titles]
 
 
 def _with_items(analysis: _Analysis, pattern: Pattern, group: list[int]) -> Pattern:
@@ -694,17 +706,41 @@ def _items_for(analysis: _Analysis, doc_index: int, causes: list[int]) -> list[A
     """The action items of a postmortem that belong to these causes: each item goes to the
     cause whose words it shares most, with detection items preferring detection causes."""
     doc = analysis.docs[doc_index]
-    own = analysis.by_doc[doc.id]
-    if len(own) == 1:
+    if len(analysis.by_doc[doc.id]) == 1:
         return list(doc.action_items)
     # A postmortem with two causes is in up to two patterns: place its items once.
     best = analysis.item_causes.get(doc_index)
     if best is None:
-        best = analysis.item_causes[doc_index] = [
-            _item_cause(analysis, own, item, terms)
-            for item, terms in zip(doc.action_items, _title_terms(analysis, doc_index), strict=True)
-        ]
+        best = analysis.item_causes[doc_index] = _item_causes(analysis, doc_index)
     return [item for item, cause in zip(doc.action_items, best, strict=True) if cause in causes]
+
+
+def _place_items(analysis: _Analysis, doc_indexes: Iterable[int]) -> None:
+    """Place the items of these postmortems (_items_for) over the cores, ahead of reading
+    them: a tenth of `mortem patterns` at 10,000 postmortems."""
+    from mortem.parallel import in_parts
+
+    todo = [
+        d
+        for d in sorted(doc_indexes)
+        if d not in analysis.item_causes and len(analysis.by_doc[analysis.docs[d].id]) > 1
+    ]
+
+    def place(start: int, end: int) -> list[list[int]]:
+        return [_item_causes(analysis, d) for d in todo[start:end]]
+
+    placed = itertools.chain.from_iterable(in_parts(len(todo), place))
+    analysis.item_causes.update(zip(todo, placed, strict=True))
+
+
+def _item_causes(analysis: _Analysis, doc_index: int) -> list[int]:
+    """The cause of each of a postmortem's action items (_item_cause)."""
+    doc = analysis.docs[doc_index]
+    own = analysis.by_doc[doc.id]
+    return [
+        _item_cause(analysis, own, item, terms)
+        for item, terms in zip(doc.action_items, _title_terms(analysis, doc_index), strict=True)
+    ]
 
 
 def _item_cause(analysis: _Analysis, own: list[int], item: ActionItem, terms: list[str]) -> int:

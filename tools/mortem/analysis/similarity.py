@@ -16,8 +16,9 @@ import math
 import operator
 import re
 import tomllib
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -82,9 +83,11 @@ class Words:
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", frozenset(p[0] for p in self.synonyms))
 
-    def terms(self, text: str) -> list[str]:
-        """The stemmed content words of a text, with synonyms replaced by their canonical form."""
-        stems = self._stems(_WORD.findall(text.casefold().replace("’", "'")))
+    def terms(self, text: str, learn: bool = True) -> list[str]:
+        """The stemmed content words of a text, with synonyms replaced by their canonical form.
+        With learn=False its spellings are not among those `display` may show."""
+        raws = _WORD.findall(text.casefold().replace("’", "'"))
+        stems = self._stems(raws) if learn else [self.seen.get(raw) or self._stem_of(raw) for raw in raws]
         if self.starts.isdisjoint(stems):  # most texts: no synonym to look for, only stop words
             return list(itertools.filterfalse(self.stop.__contains__, stems))
         out: list[str] = []
@@ -119,14 +122,29 @@ class Words:
             return [seen.get(raw) or self._stem(raw) for raw in raws]
 
     def _stem(self, raw: str) -> str:
-        """Stem once per distinct word; stop words (by spelling or stem) become their stem,
-        which the stop set also holds."""
+        """Stem once per distinct word, and keep its spelling for `display`."""
         known = self.seen.get(raw)
         if known is None:
-            known = raw if len(raw) < 2 or raw in self.stop else stem(raw)
+            known = self._stem_of(raw)
             self.seen[raw] = known
             self.surface.setdefault(known, Counter())[raw] += 1
         return known
+
+    def _stem_of(self, raw: str) -> str:
+        """Stop words (by spelling or stem) become their stem, which the stop set also holds."""
+        return raw if len(raw) < 2 or raw in self.stop else stem(raw)
+
+    def learned_since(self, known: int) -> list[tuple[str, str]]:
+        """The (word, stem) pairs met after the first `known` (a dict keeps its order)."""
+        return list(itertools.islice(self.seen.items(), known, None))
+
+    def learn(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Take in words another process met (learned_since), as if they were met here: the
+        spellings shown for a stem are the same whichever process read which text."""
+        for raw, known in pairs:
+            if raw not in self.seen:
+                self.seen[raw] = known
+                self.surface.setdefault(known, Counter())[raw] += 1
 
     def category_key(self, slug: str) -> str:
         """A slug in a canonical form: case, separators, plurals, synonyms and word order aside."""
@@ -258,11 +276,11 @@ class Corpus:
 
     def pairs(
         self, threshold: float, allowed: Iterable[int] | None = None, together: Sequence[int] | None = None
-    ) -> Iterator[tuple[int, int, float]]:
+    ) -> list[tuple[int, int, float]]:
         """Every pair (i < j) with cosine >= threshold (> 0), without comparing all pairs.
         With `together` (a label per document), pairs with the same label are left out
         unscored: documents a caller already holds together need no similarity."""
-        yield from _blocked_pairs(self.vectors, threshold, allowed, together)
+        return _blocked_pairs(self.vectors, threshold, allowed, together)
 
 
 def build_corpus(documents: list[Mapping[str, float]]) -> Corpus:
@@ -314,7 +332,7 @@ def _blocked_pairs(
     threshold: float,
     allowed: Iterable[int] | None,
     together: Sequence[int] | None = None,
-) -> Iterator[tuple[int, int, float]]:
+) -> list[tuple[int, int, float]]:
     """Candidate pairs share one of their SIGNATURE strongest terms (blocking on an
     inverted index of those terms only); each candidate then gets its exact cosine.
 
@@ -324,26 +342,42 @@ def _blocked_pairs(
     evaluation set measures what this misses (nothing there).
 
     Pairs labelled alike in `together` still count towards choosing the candidates (so the
-    others are the same with or without it); only their cosine is skipped."""
-    order = range(len(vectors)) if allowed is None else sorted(set(allowed))
+    others are the same with or without it); only their cosine is skipped.
+
+    The blocks are filled first; then the vectors' candidates, which read only the blocks'
+    entries before them (found by bisection: a block lists its vectors in order), are scored
+    in parts over the cores (mortem.parallel.in_parts): half the analysis at 10,000."""
+    from mortem.parallel import in_parts
+
+    order = list(range(len(vectors))) if allowed is None else sorted(set(allowed))
     blocks: dict[str, list[int]] = {}
+    strongest: list[list[str]] = []  # per vector in order
     for j in order:
         vector = vectors[j]
-        strongest = sorted(vector, key=vector.__getitem__, reverse=True)[:SIGNATURE]
-        held = [blocks.setdefault(term, []) for term in strongest]
-        # One count over the blocks' latest holders (only earlier vectors are in them yet), in
-        # the order one update per block would meet them: ties in _most_shared follow it.
-        shared = Counter(itertools.chain.from_iterable([block[-BLOCK_LIMIT:] for block in held]))
-        for block in held:
-            block.append(j)
-        candidates = _most_shared(shared, CANDIDATES)
-        if together is not None:
-            label = together[j]
-            candidates = [i for i in candidates if together[i] != label]
-        for i in candidates:
-            score = cosine(vectors[i], vector)
-            if score >= threshold:
-                yield i, j, score
+        terms = sorted(vector, key=vector.__getitem__, reverse=True)[:SIGNATURE]
+        strongest.append(terms)
+        for term in terms:
+            blocks.setdefault(term, []).append(j)
+
+    def score(start: int, end: int) -> list[tuple[int, int, float]]:
+        found = []
+        for j, terms in zip(order[start:end], strongest[start:end], strict=True):
+            vector = vectors[j]
+            held = [blocks[term] for term in terms]
+            # One count over the blocks' latest holders before j, in the order one update
+            # per block would meet them: ties in _most_shared follow it.
+            latest = [block[max(0, at - BLOCK_LIMIT) : at] for block in held if (at := bisect_left(block, j))]
+            candidates = _most_shared(Counter(itertools.chain.from_iterable(latest)), CANDIDATES)
+            if together is not None:
+                label = together[j]
+                candidates = [i for i in candidates if together[i] != label]
+            for i in candidates:
+                similarity = cosine(vectors[i], vector)
+                if similarity >= threshold:
+                    found.append((i, j, similarity))
+        return found
+
+    return list(itertools.chain.from_iterable(in_parts(len(order), score)))
 
 
 def _most_shared(shared: Counter[int], limit: int) -> list[int]:
@@ -358,9 +392,12 @@ def average_linkage(
     vectors: Sequence[Vector],
     proposals: Iterable[tuple[int, int]],
     threshold: float,
+    scale: Sequence[float] | None = None,
 ) -> list[list[int]]:
     """Merge starting groups of items by average linkage: two groups merge while the mean
-    cosine over all their cross pairs is at least `threshold`.
+    cosine over all their cross pairs is at least `threshold`. With `scale`, each item's
+    vector counts scaled by its factor (a scaled copy of every vector would be a third of the
+    analysis's memory).
 
     Unlike single linkage, one stray similar pair cannot chain two unrelated groups. The
     mean needs no pairwise matrix: for unit vectors it is the dot product of the groups'
@@ -383,7 +420,11 @@ def average_linkage(
         a group is compared before it can merge, so its members are still its own."""
         total = sums.get(g)
         if total is None:
-            total = sums[g] = _summed(vectors[i] for i in members[g])
+            total = sums[g] = (
+                _summed(vectors[i] for i in members[g])
+                if scale is None
+                else _summed_scaled((vectors[i], scale[i]) for i in members[g])
+            )
         return total
 
     def push(a: int, b: int) -> None:
@@ -413,6 +454,18 @@ def average_linkage(
         for other in near[a]:
             push(a, other)
     return list(members.values())
+
+
+def _summed_scaled(scaled: Iterable[tuple[Vector, float]]) -> Vector:
+    total: Vector = {}
+    for vector, factor in scaled:
+        if factor == 1.0:  # w * 1.0 is w: spare the multiplications
+            for term, weight in vector.items():
+                total[term] = total.get(term, 0.0) + weight
+        else:
+            for term, weight in vector.items():
+                total[term] = total.get(term, 0.0) + weight * factor
+    return total
 
 
 def _summed(vectors: Iterable[Vector]) -> Vector:

@@ -256,3 +256,23 @@ def test_a_part_whose_worker_dies_is_done_here(monkeypatch: pytest.MonkeyPatch, 
 
     assert parallel.in_parts(10, work, minimum=2) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
     assert pooled == [1]
+
+
+def test_when_no_worker_can_start_the_work_is_done_here(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A system out of processes (fork fails with EAGAIN) must not fail the check: it reads
+    and analyses in this process instead, with the same result."""
+    import errno
+
+    def no_fork(count: int) -> object:
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    expected = _check(archive, "1", monkeypatch)
+    monkeypatch.setattr(parallel, "_pool", no_fork)
+    monkeypatch.setattr(parallel, "MIN_PART_ITEMS", 2)
+    assert _check(archive, "2", monkeypatch) == expected
+    assert parallel.in_parts(10, lambda start, end: list(range(start, end)), minimum=2) == [
+        [0, 1, 2, 3, 4],
+        [5, 6, 7, 8, 9],
+    ]

@@ -68,8 +68,8 @@ def map_loaded(paths: Sequence[Path], config: Config, work: Callable[[Path, Load
 
         try:
             return _map_forked(paths, config, work, count)
-        except BrokenProcessPool:
-            pass  # a worker was killed (out of memory?): read them all here instead
+        except (BrokenProcessPool, _ForkFailed):
+            pass  # a worker was killed (out of memory?) or none could start: read them all here
     reader = Reader(config, store=None)
     with bulk():
         return [work(path, reader.load(path)) for path in paths]
@@ -91,6 +91,12 @@ def _map_forked(
             return results
     finally:
         _JOB = None
+
+
+# What starting a worker raises when the system will not fork one (out of processes or
+# memory: EAGAIN, ENOMEM): the work is then done in this process, as for a small batch. (An
+# OSError a worker's work raised is raised again by the same work done here.)
+_ForkFailed = OSError
 
 
 def _pool(count: int) -> ProcessPoolExecutor:
@@ -151,8 +157,12 @@ def in_parts(count: int, work: Callable[[int, int], R], minimum: int | None = No
     global _PART
     _PART = work
     try:
-        with _pool(count_parts - 1) as pool:
+        try:
+            pool = _pool(count_parts - 1)
             others = [pool.submit(_run_part, start, end) for start, end in parts[1:]]
+        except _ForkFailed:
+            return [work(start, end) for start, end in parts]
+        with pool:
             first = work(*parts[0])
             try:
                 return [first, *(cast(R, future.result()) for future in others)]

@@ -264,12 +264,13 @@ def test_when_no_worker_can_start_the_work_is_done_here(
     """A system out of processes (fork fails with EAGAIN) must not fail the check: it reads
     and analyses in this process instead, with the same result."""
     import errno
+    import os
 
-    def no_fork(count: int) -> object:
+    def no_fork() -> int:
         raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
 
     expected = _check(archive, "1", monkeypatch)
-    monkeypatch.setattr(parallel, "_pool", no_fork)
+    monkeypatch.setattr(os, "fork", no_fork)
     monkeypatch.setattr(parallel, "MIN_PART_ITEMS", 2)
     assert _check(archive, "2", monkeypatch) == expected
     assert parallel.in_parts(10, lambda start, end: list(range(start, end)), minimum=2) == [

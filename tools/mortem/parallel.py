@@ -6,6 +6,10 @@ so a batch is split over forked worker processes, each of which reads, parses an
 caller's `work` on its share, and sends back only that work's result: the file's own
 findings and the slim copy of the postmortem the archive-wide rules read (archive.slim),
 which unpickles several times faster than the whole parse.
+
+The analysis of a large archive then splits its heaviest loops in parts (in_parts): a
+forked worker reads what this process holds without it being sent, and sends back only
+what it found.
 """
 
 from __future__ import annotations
@@ -157,10 +161,11 @@ def in_parts(count: int, work: Callable[[int, int], R], minimum: int | None = No
     global _PART
     _PART = work
     try:
+        pool = _pool(count_parts - 1)
         try:
-            pool = _pool(count_parts - 1)
-            others = [pool.submit(_run_part, start, end) for start, end in parts[1:]]
+            others = [pool.submit(_run_part, start, end) for start, end in parts[1:]]  # forks here
         except _ForkFailed:
+            pool.shutdown(wait=False, cancel_futures=True)
             return [work(start, end) for start, end in parts]
         with pool:
             first = work(*parts[0])

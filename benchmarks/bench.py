@@ -155,19 +155,18 @@ def _tree(pid: int) -> list[int]:
 
 def _pss_kb(pid: int) -> int:
     """The process's proportional share of the pages it maps (Linux 4.14+), else its Rss."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return _rss_kb(pid)
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:") or _rss_kb(pid)
 
 
 def _rss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
+
+
+def _proc_kb(path: str, field: str) -> int:
+    """A "Field: N kB" line of a /proc file, or 0 when the process has gone or has none."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass

@@ -166,7 +166,8 @@ def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
     archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
     """The site checks the archive first, on every core, and keeps the whole postmortems for
-    its pages: the pages and the check are as in one process."""
+    its pages, whose related incidents are found in two parts: the pages and the check are
+    as in one process."""
     from mortem.site import pages, read_archive
 
     monkeypatch.chdir(archive)
@@ -177,7 +178,7 @@ def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
         read = read_archive(config, TODAY)
         assert all(doc.text for doc in read.docs), "whole postmortems, not slim copies"
         built[workers] = (read.check, pages(read.docs, config, TODAY))
-    assert pooled == [2], "the site's check ran in two workers (and one process after)"
+    assert pooled == [2, 1], "the check ran in two workers, the pages' related in two parts"
     assert built["2"] == built["1"]
 
 

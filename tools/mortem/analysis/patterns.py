@@ -201,8 +201,24 @@ def related(
     def keep(other: str) -> bool:
         return not earlier_only or _doc_key(analysis, other) < mine
 
-    links = _links(analysis, doc, RELATED_MIN, limit, keep)
-    return sorted(links.values(), key=lambda link: (-link.score, link.other))[:limit]
+    return _links(analysis, doc, RELATED_MIN, limit, keep)
+
+
+# Below this many postmortems, `related` for each is quicker here than with a fork.
+MIN_RELATED_PARTS = 500
+
+
+def related_to_each(docs: Sequence[Postmortem], config: Config, limit: int = 5) -> list[list[Link]]:
+    """related(doc, docs, ...) for every postmortem, in order: the site shows each page's.
+    About 1 ms a postmortem, so a large archive's are found in parts over the cores."""
+    from mortem.parallel import in_parts
+
+    _analyse(docs, config)  # once, before the parts: each part reads it
+
+    def part(start: int, end: int) -> list[list[Link]]:
+        return [related(doc, docs, config, limit) for doc in docs[start:end]]
+
+    return list(itertools.chain.from_iterable(in_parts(len(docs), part, MIN_RELATED_PARTS)))
 
 
 def recurrence_of(
@@ -427,17 +443,19 @@ TEXT_FIRST_BAR = 0.3
 
 def _links(
     analysis: _Analysis, doc: Postmortem, min_score: float, limit: int, keep: Callable[[str], bool]
-) -> dict[str, Link]:
-    """Best link from doc to each other postmortem that `keep` accepts and that can be among
-    the `limit` best: category, text, or an explicit link.
+) -> list[Link]:
+    """The `limit` best links from doc to other postmortems that `keep` accepts, best first:
+    category, text, or an explicit link.
 
     Same-category and linked postmortems always score at least 0.5, so they are scored
     first; the `limit`-th best of them (or a first pass at TEXT_FIRST_BAR) is a bar that a
     text-only match must reach to be shown, and only text matches above the bar are
     searched for (Corpus.similar_above). The result is the same as scoring every
-    postmortem that shares a word: with thousands, that search made the site quadratic."""
-    counts, keys = _doc_causes(doc, analysis.words)
-    vectors = [analysis.corpus.vectorise(c) for c in counts]
+    postmortem that shares a word: with thousands, that search made the site quadratic.
+    Every candidate is scored, and only the links shown are explained (_explained): in a
+    large archive a cause's category is shared by dozens, and explaining each was most of
+    the site's `related`."""
+    vectors, keys = _vectors_of(analysis, doc)
     linked = {other for other in _linked_ids(doc, analysis) if keep(other)}
     same_category: dict[str, str] = {}
     category_hits: list[list[int]] = []  # per cause of doc: the causes sharing its category
@@ -463,8 +481,9 @@ def _links(
         _improve(best, analysis, found, mine)
     for other in linked - best.keys():
         best[other] = _best_pair(vectors, analysis, other)
-    links = {
-        other: _link(analysis, other, entry, vectors, same_category, linked) for other, entry in best.items()
+    scores = {
+        other: _link_score(analysis, other, entry, vectors, same_category, linked)
+        for other, entry in best.items()
     }
     for bar in (TEXT_FIRST_BAR, min_score):
         bar = max(bar, min_score)
@@ -472,22 +491,38 @@ def _links(
         for mine, vector in enumerate(vectors):
             found = [
                 (theirs, score)
-                for theirs, score in analysis.corpus.similar_above(vector, max(bar, _floor(links, limit)))
+                for theirs, score in analysis.corpus.similar_above(vector, max(bar, _floor(scores, limit)))
                 if (other := _doc_of(analysis, theirs)) != doc.id and other not in sure and keep(other)
             ]
             _improve(text_best, analysis, found, mine)
-        more = {o: _link(analysis, o, e, vectors, same_category, linked) for o, e in text_best.items()}
-        if bar <= min_score or _floor({**links, **more}, limit) >= bar:
-            return {**links, **more}  # every match that can be shown is at least the bar
+        more = {o: _link_score(analysis, o, e, vectors, same_category, linked) for o, e in text_best.items()}
+        if bar <= min_score or _floor({**scores, **more}, limit) >= bar:
+            # every match that can be shown is at least the bar
+            shown = sorted({**scores, **more}.items(), key=lambda pair: (-pair[1][0], pair[0]))[:limit]
+            return [
+                _explained(analysis, other, entry, vectors, same_category, linked)
+                for other, (_, entry) in shown
+            ]
     raise AssertionError("the last bar is min_score")
 
 
-def _floor(links: Mapping[str, Link], limit: int) -> float:
+def _vectors_of(analysis: _Analysis, doc: Postmortem) -> tuple[list[Vector], list[str]]:
+    """doc's causes' vectors and category keys: the analysis's own when it read this very
+    postmortem (the site asks for each of its pages), else read afresh (a file not yet in
+    the archive, or changed since), weighted by the archive's idf."""
+    own = analysis.by_doc.get(doc.id, [])
+    if own and all(analysis.docs[analysis.causes[c].doc] is doc for c in own):
+        return [analysis.corpus.vectors[c] for c in own], [analysis.causes[c].key for c in own]
+    counts, keys = _doc_causes(doc, analysis.words)
+    return [analysis.corpus.vectorise(c) for c in counts], keys
+
+
+def _floor(scores: Mapping[str, tuple[float, tuple[float, int, int]]], limit: int) -> float:
     """A raw score below which a text match cannot be among the `limit` best links: the
     limit-th best shown score, less its rounding to three decimals (0 when fewer links)."""
-    if limit < 1 or len(links) < limit:
+    if limit < 1 or len(scores) < limit:
         return 0.0
-    return sorted((link.score for link in links.values()), reverse=True)[limit - 1] - 0.001
+    return sorted((shown for shown, _ in scores.values()), reverse=True)[limit - 1] - 0.001
 
 
 def _improve(
@@ -499,7 +534,25 @@ def _improve(
             best[other] = (score, mine, theirs)
 
 
-def _link(
+def _link_score(
+    analysis: _Analysis,
+    other: str,
+    entry: tuple[float, int, int],
+    vectors: Sequence[Vector],
+    same_category: Mapping[str, str],
+    linked: set[str],
+) -> tuple[float, tuple[float, int, int]]:
+    """The link's score as shown (a shared category lifts it to 0.5 and up, an explicit link
+    to LINKED_SCORE; three decimals), with the pair it comes from."""
+    score, mine, theirs = entry
+    if other in same_category:
+        score = 0.5 + 0.5 * max(score, cosine(vectors[mine], analysis.corpus.vectors[theirs]))
+    if other in linked:
+        score = max(score, LINKED_SCORE)
+    return round(min(score, 1.0), 3), entry
+
+
+def _explained(
     analysis: _Analysis,
     other: str,
     entry: tuple[float, int, int],
@@ -507,12 +560,12 @@ def _link(
     same_category: Mapping[str, str],
     linked: set[str],
 ) -> Link:
-    score, mine, theirs = entry
+    """The link with its score and the reasons a reviewer reads."""
+    _, mine, theirs = entry
     vector, their_vector = vectors[mine], analysis.corpus.vectors[theirs]
     reasons = []
     if other in same_category:
         reasons.append(f"same category {same_category[other]}")
-        score = 0.5 + 0.5 * max(score, cosine(vector, their_vector))
     terms = top_shared_terms(vector, their_vector, limit=4)
     reasons += [_kind_reason(analysis, t, vector, their_vector) for t in terms if t.startswith(KIND_PREFIX)]
     plain = [analysis.words.display(t) for t in terms if not t.startswith(KIND_PREFIX)][:3]
@@ -520,8 +573,8 @@ def _link(
         reasons.append("shared terms: " + ", ".join(plain))
     if other in linked:
         reasons.append("linked in related")
-        score = max(score, LINKED_SCORE)
-    return Link(other, round(min(score, 1.0), 3), tuple(reasons))
+    score, _ = _link_score(analysis, other, entry, vectors, same_category, linked)
+    return Link(other, score, tuple(reasons))
 
 
 def _kind_reason(analysis: _Analysis, term: str, mine: Vector, theirs: Vector) -> str:

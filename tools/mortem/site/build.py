@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from mortem.analysis import actions, metrics, response
-from mortem.analysis.patterns import find_patterns, related
+from mortem.analysis.patterns import find_patterns, related_to_each
 from mortem.config import Config
 from mortem.model import Postmortem
 from mortem.render import exports, markup, paths, report_pages, site_pages
@@ -83,8 +83,7 @@ RELATED_SHOWN = 3
 
 def _postmortems(docs: Sequence[Postmortem], config: Config, today: date) -> Iterator[Page]:
     by_id = {d.id: d for d in docs}
-    for doc in docs:
-        links = related(doc, docs, config, limit=RELATED_SHOWN)
+    for doc, links in zip(docs, related_to_each(docs, config, limit=RELATED_SHOWN), strict=True):
         shown = [(by_id[link.other], link.reasons) for link in links if link.other in by_id]
         cost = response.cost_usd(doc, config)
         yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown, cost))

@@ -452,7 +452,7 @@ def _links(
     text-only match must reach to be shown, and only text matches above the bar are
     searched for (Corpus.similar_above). The result is the same as scoring every
     postmortem that shares a word: with thousands, that search made the site quadratic.
-    Every candidate is scored, and only the links shown are explained (_explained): in a
+    Every candidate is scored, and only the links shown are explained (_Query): in a
     large archive a cause's category is shared by dozens, and explaining each was most of
     the site's `related`."""
     vectors, keys = _vectors_of(analysis, doc)
@@ -481,10 +481,8 @@ def _links(
         _improve(best, analysis, found, mine)
     for other in linked - best.keys():
         best[other] = _best_pair(vectors, analysis, other)
-    scores = {
-        other: _link_score(analysis, other, entry, vectors, same_category, linked)
-        for other, entry in best.items()
-    }
+    query = _Query(analysis, vectors, same_category, linked)
+    scores = {other: query.score(other, entry) for other, entry in best.items()}
     for bar in (TEXT_FIRST_BAR, min_score):
         bar = max(bar, min_score)
         text_best: dict[str, tuple[float, int, int]] = {}
@@ -495,14 +493,11 @@ def _links(
                 if (other := _doc_of(analysis, theirs)) != doc.id and other not in sure and keep(other)
             ]
             _improve(text_best, analysis, found, mine)
-        more = {o: _link_score(analysis, o, e, vectors, same_category, linked) for o, e in text_best.items()}
+        more = {o: query.score(o, e) for o, e in text_best.items()}
         if bar <= min_score or _floor({**scores, **more}, limit) >= bar:
             # every match that can be shown is at least the bar
             shown = sorted({**scores, **more}.items(), key=lambda pair: (-pair[1][0], pair[0]))[:limit]
-            return [
-                _explained(analysis, other, entry, vectors, same_category, linked)
-                for other, (_, entry) in shown
-            ]
+            return [query.explained(other, entry) for other, (_, entry) in shown]
     raise AssertionError("the last bar is min_score")
 
 
@@ -534,47 +529,42 @@ def _improve(
             best[other] = (score, mine, theirs)
 
 
-def _link_score(
-    analysis: _Analysis,
-    other: str,
-    entry: tuple[float, int, int],
-    vectors: Sequence[Vector],
-    same_category: Mapping[str, str],
-    linked: set[str],
-) -> tuple[float, tuple[float, int, int]]:
-    """The link's score as shown (a shared category lifts it to 0.5 and up, an explicit link
-    to LINKED_SCORE; three decimals), with the pair it comes from."""
-    score, mine, theirs = entry
-    if other in same_category:
-        score = 0.5 + 0.5 * max(score, cosine(vectors[mine], analysis.corpus.vectors[theirs]))
-    if other in linked:
-        score = max(score, LINKED_SCORE)
-    return round(min(score, 1.0), 3), entry
+@dataclass(frozen=True)
+class _Query:
+    """What scoring and explaining the links from one postmortem read."""
 
+    analysis: _Analysis
+    vectors: Sequence[Vector]  # the postmortem's causes'
+    same_category: Mapping[str, str]  # other id -> the category they share
+    linked: set[str]  # ids linked with it in `related`, either way
 
-def _explained(
-    analysis: _Analysis,
-    other: str,
-    entry: tuple[float, int, int],
-    vectors: Sequence[Vector],
-    same_category: Mapping[str, str],
-    linked: set[str],
-) -> Link:
-    """The link with its score and the reasons a reviewer reads."""
-    _, mine, theirs = entry
-    vector, their_vector = vectors[mine], analysis.corpus.vectors[theirs]
-    reasons = []
-    if other in same_category:
-        reasons.append(f"same category {same_category[other]}")
-    terms = top_shared_terms(vector, their_vector, limit=4)
-    reasons += [_kind_reason(analysis, t, vector, their_vector) for t in terms if t.startswith(KIND_PREFIX)]
-    plain = [analysis.words.display(t) for t in terms if not t.startswith(KIND_PREFIX)][:3]
-    if plain:
-        reasons.append("shared terms: " + ", ".join(plain))
-    if other in linked:
-        reasons.append("linked in related")
-    score, _ = _link_score(analysis, other, entry, vectors, same_category, linked)
-    return Link(other, score, tuple(reasons))
+    def score(self, other: str, entry: tuple[float, int, int]) -> tuple[float, tuple[float, int, int]]:
+        """The link's score as shown (a shared category lifts it to 0.5 and up, an explicit
+        link to LINKED_SCORE; three decimals), with the pair it comes from."""
+        score, mine, theirs = entry
+        if other in self.same_category:
+            score = 0.5 + 0.5 * max(score, cosine(self.vectors[mine], self.analysis.corpus.vectors[theirs]))
+        if other in self.linked:
+            score = max(score, LINKED_SCORE)
+        return round(min(score, 1.0), 3), entry
+
+    def explained(self, other: str, entry: tuple[float, int, int]) -> Link:
+        """The link with its score and the reasons a reviewer reads."""
+        _, mine, theirs = entry
+        vector, their_vector = self.vectors[mine], self.analysis.corpus.vectors[theirs]
+        reasons = []
+        if other in self.same_category:
+            reasons.append(f"same category {self.same_category[other]}")
+        terms = top_shared_terms(vector, their_vector, limit=4)
+        reasons += [
+            _kind_reason(self.analysis, t, vector, their_vector) for t in terms if t.startswith(KIND_PREFIX)
+        ]
+        plain = [self.analysis.words.display(t) for t in terms if not t.startswith(KIND_PREFIX)][:3]
+        if plain:
+            reasons.append("shared terms: " + ", ".join(plain))
+        if other in self.linked:
+            reasons.append("linked in related")
+        return Link(other, self.score(other, entry)[0], tuple(reasons))
 
 
 def _kind_reason(analysis: _Analysis, term: str, mine: Vector, theirs: Vector) -> str:

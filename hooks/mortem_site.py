@@ -4,7 +4,8 @@ Once per build: read the archive, refuse to publish if `mortem check` finds erro
 hand every page of `mortem.site.pages()` to MkDocs as an in-memory generated file. Each
 postmortem's source file is replaced by its rendered page, so nothing is written into the
 archive folder and `mkdocs serve` rebuilds on every edit to a postmortem. With mortem's
-cache on, a page rendered before is not rendered again (mortem.site.rendered).
+cache on, a page rendered before is not rendered again, and in a large site a second core
+renders half the pages (mortem.site.rendered).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from mortem.site import pages, read_archive
 from mortem.site.rendered import RenderedPages, rendered_pages
 
 log = logging.getLogger("mkdocs.plugins.mortem")
-_rendered: RenderedPages | None = None  # this build's, when mortem's cache is on
+_rendered: RenderedPages | None = None  # this build's kept pages and pages rendered ahead
 
 
 def _mortem_config(config: MkDocsConfig) -> Config:

@@ -26,19 +26,25 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def build(
-    config_file: Path, site: Path, strict: bool = True, cache: bool = False, *options: str
+    config_file: Path,
+    site: Path,
+    strict: bool = True,
+    cache: bool = False,
+    *options: str,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """A real `mkdocs build`; with `cache`, mortem's cache on, as on a developer's clone."""
+    """A real `mkdocs build`; with `cache`, mortem's cache on, as on a developer's clone;
+    `env`: more environment variables (MORTEM_WORKERS)."""
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site), *options]
-    env = ENV
+    base = {**ENV, **(env or {})}
     if cache:
-        env = {k: v for k, v in ENV.items() if k not in ("MORTEM_NO_CACHE", "CI")}
+        base = {k: v for k, v in base.items() if k not in ("MORTEM_NO_CACHE", "CI")}
     return subprocess.run(
         command + (["--strict"] if strict else []),
         cwd=config_file.parent,
         capture_output=True,
         text=True,
-        env=env,
+        env=base,
         timeout=300,
     )
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from mortem.config import Config
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from mortem.archive import Loaded
 
@@ -181,3 +181,46 @@ def _run_part(start: int, end: int) -> object:
     work = _PART
     assert work is not None, "workers are forked after the work is set"
     return work(start, end)
+
+
+class Background(Generic[R]):
+    """Work started in a forked worker while this process goes on (in_background)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, future: Future[object]) -> None:
+        self._pool = pool
+        self._future = future
+
+    def result(self) -> R | None:
+        """The work's result, waiting for it; None when its worker died."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return cast(R, self._future.result())
+        except BrokenProcessPool:
+            return None
+        finally:
+            self._pool.shutdown(wait=False)
+
+    def cancel(self) -> None:
+        """Stop waiting for it (the caller failed): the worker is let go."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def in_background(work: Callable[[], R]) -> Background[R] | None:
+    """work() in a forked worker, which reads what this process holds without it being sent;
+    None when only one process may run (one core, MORTEM_WORKERS=1, not Linux) or none can
+    be forked. `work` must only read, must not print, and returns something picklable."""
+    if workers(MIN_FILES) < 2:
+        return None
+    global _PART
+    _PART = lambda start, end: work()  # noqa: E731 (the forked worker's copy runs it)
+    try:
+        pool = _pool(1)
+        try:
+            future = pool.submit(_run_part, 0, 0)  # forks here
+        except _ForkFailed:
+            pool.shutdown(wait=False, cancel_futures=True)
+            return None
+        return Background(pool, future)
+    finally:
+        _PART = None

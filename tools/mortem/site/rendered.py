@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
     from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+    from mortem.parallel import Background
+
 KIND = "rendered"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _FORMAT = "rendered 1"
@@ -70,10 +72,14 @@ AnchorLinks = tuple[tuple[str, str, str], ...]
 Rendered = tuple[str, tuple[TocEntry, ...], str | None, tuple[str | None, ...], AnchorLinks | None]
 
 
-def rendered_pages(config: Config) -> RenderedPages | None:
-    """This build's kept pages, or None when mortem's cache is off."""
-    store = open_store(config)
-    return RenderedPages(store) if store is not None else None
+# Below this many pages, forking a worker costs more than the pages it renders.
+MIN_AHEAD_PAGES = 200
+
+
+def rendered_pages(config: Config) -> RenderedPages:
+    """This build's use of kept pages (none when mortem's cache is off) and of pages
+    rendered ahead on a second core."""
+    return RenderedPages(open_store(config))
 
 
 class _Heard(logging.Handler):
@@ -94,33 +100,68 @@ class _Pending:
 
 
 @dataclass
-class RenderedPages:
-    """One build's use of the cache: `before` each page is rendered, `after` it."""
+class _Ahead:
+    """The pages a forked worker renders while MkDocs renders the others here: the second
+    half of the build's pages, in MkDocs's order. Converting Markdown is two fifths of a
+    site's build without the cache, and MkDocs converts one page at a time. A page whose
+    rendering logged anything (a broken link) is left to MkDocs, which says it here."""
 
-    store: Store
+    sources: frozenset[str]
+    background: Background[dict[str, tuple[str, Rendered]]]
+    found: dict[str, tuple[str, Rendered]] | None = None
+
+    def get(self, source: str, markdown: str) -> Rendered | None:
+        """The page's rendering, if the worker made it from this very Markdown."""
+        if source not in self.sources:
+            return None
+        if self.found is None:
+            self.found = self.background.result() or {}
+        hit = self.found.pop(source, None)
+        return hit[1] if hit is not None and hit[0] == markdown else None
+
+
+@dataclass
+class RenderedPages:
+    """One build's use of the cache and of pages rendered ahead: `before` each page is
+    rendered, `after` it."""
+
+    store: Store | None
     refused: str | None = None  # why this build renders every page, once known
     surroundings: str = ""  # "" until the first page: what every page's key holds
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _found: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
+    _ahead: _Ahead | None = None
     pages: int = 0  # pages this build asked for
     reused: int = 0  # of them, those the cache had
+    ahead: int = 0  # of them, those rendered ahead by the worker
 
     def before(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """The Markdown MkDocs should render: an empty page when the cache has its HTML."""
+        """The Markdown MkDocs should render: an empty page when the cache has its HTML, or
+        the worker rendering ahead does."""
         if not self.surroundings and self.refused is None:
             self.refused = _refusal(config)
             if self.refused is None:
                 self.surroundings = _surroundings(config, files)
+                self._ahead = _render_ahead(config, files)
         if self.refused is not None:
             return markdown
         self.pages += 1
         source = page.file.src_uri
         key = digest((_FORMAT, self.surroundings, source, page.file.dest_uri, page.file.url, markdown))
-        found = self.store.get(KIND, key)
+        found = self.store.get(KIND, key) if self.store is not None else None
         if _is_rendered(found):
             self._found[source] = (markdown, found)
             self.reused += 1
             return ""  # rendering nothing costs next to nothing; `after` puts the page back
+        ahead = self._ahead.get(source, markdown) if self._ahead is not None else None
+        if ahead is not None:
+            self._found[source] = (markdown, ahead)
+            self.ahead += 1
+            if self.store is not None:
+                self.store.put(KIND, key, ahead)
+            return ""
+        if self.store is None:
+            return markdown
         heard = _Heard()
         for name in _LOGGERS:
             logging.getLogger(name).addHandler(heard)
@@ -144,7 +185,7 @@ class RenderedPages:
             return html
         for name in _LOGGERS:
             logging.getLogger(name).removeHandler(pending.heard)
-        if not pending.heard.anything:
+        if not pending.heard.anything and self.store is not None:
             self.store.put(KIND, pending.key, _rendering(html, page))
         return html
 
@@ -156,10 +197,20 @@ class RenderedPages:
                 logging.getLogger(name).removeHandler(pending.heard)
         self._pending.clear()
         self._found.clear()
-        self.store.prune(KIND, self.pages)
+        if self._ahead is not None:
+            self._ahead.background.cancel()
+            self._ahead = None
+        if self.store is not None:
+            self.store.prune(KIND, self.pages)
         if self.refused is not None:
-            return f"mortem: every page rendered afresh: {self.refused}"
-        return f"mortem: {self.reused} of {self.pages} pages reused from the cache" if self.pages else None
+            return f"mortem: every page rendered afresh: {self.refused}" if self.store is not None else None
+        said = (
+            [f"{self.reused} of {self.pages} pages reused from the cache"] if self.store is not None else []
+        )
+        if self.ahead:
+            of = "" if said else f" of {self.pages} pages"
+            said.append(f"{self.ahead}{of} rendered ahead on a second core")
+        return "mortem: " + ", ".join(said) if said and self.pages else None
 
 
 def _refusal(config: MkDocsConfig) -> str | None:
@@ -169,6 +220,45 @@ def _refusal(config: MkDocsConfig) -> str | None:
     if not all(map(_is_pure, config.markdown_extensions)):
         return "a Markdown extension in mkdocs.yml may read other files, which a kept page could not follow"
     return None
+
+
+def _render_ahead(config: MkDocsConfig, files: Files) -> _Ahead | None:
+    """Start a worker on the second half of the pages, when there are enough of them and no
+    plugin but mortem's hook reads or changes a page before it is rendered (the worker
+    renders each page's source as read)."""
+    from mortem.parallel import in_background
+
+    events = config.plugins.events
+    if events["pre_page"] or events["page_read_source"] or len(events["page_markdown"]) > 1:
+        return None
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    if len(pages) < MIN_AHEAD_PAGES:
+        return None
+    later = pages[len(pages) // 2 :]
+    background = in_background(lambda: _render_quietly(later, config, files))
+    return None if background is None else _Ahead(frozenset(p.file.src_uri for p in later), background)
+
+
+def _render_quietly(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, tuple[str, Rendered]]:
+    """In the worker: each page's Markdown and rendering, for those that logged nothing.
+    What the worker logs goes nowhere: MkDocs says it when it renders that page itself."""
+    heard = _Heard()
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = [heard]
+        logger.propagate = False
+    found: dict[str, tuple[str, Rendered]] = {}
+    for page in pages:
+        heard.anything = False
+        try:
+            page.read_source(config)
+            markdown = page.markdown
+            page.render(config, files)
+        except Exception:  # MkDocs meets it again here, and reports it
+            continue
+        if markdown is not None and page.content is not None and not heard.anything:
+            found[page.file.src_uri] = (markdown, _rendering(page.content, page))
+    return found
 
 
 def _surroundings(config: MkDocsConfig, files: Files) -> str:

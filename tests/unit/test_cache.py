@@ -687,3 +687,11 @@ def test_rules_reading_beyond_their_file_are_keyed_by_the_archive(rule: object) 
     )
     if reads_context:
         assert rule.code in CONTEXT_RULES  # type: ignore[attr-defined]
+
+
+def test_has_tells_an_entry_is_there_without_reading_it(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path, "salt")
+    assert not store.has("rendered", "key")
+    store.put("rendered", "key", ("html",))
+    assert store.has("rendered", "key") and not store.has("rendered", "other")
+    assert not cache.Store(tmp_path, "another salt").has("rendered", "key")

@@ -182,6 +182,10 @@ class Store:
         """Count an entry as used this run without reading it, so a prune leaves it."""
         self.used[kind].add(self._path(kind, key)[0])
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is there, without reading it (nor counting it as used)."""
+        return self._path(kind, key)[1].is_file()
+
     def get(self, kind: str, key: str) -> Any:
         name, path = self._path(kind, key)
         self.used[kind].add(name)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
@@ -142,12 +143,12 @@ class RenderedPages:
             self.refused = _refusal(config)
             if self.refused is None:
                 self.surroundings = _surroundings(config, files)
-                self._ahead = _render_ahead(config, files)
+                self._ahead = _render_ahead(config, files, self._kept)
         if self.refused is not None:
             return markdown
         self.pages += 1
         source = page.file.src_uri
-        key = digest((_FORMAT, self.surroundings, source, page.file.dest_uri, page.file.url, markdown))
+        key = self._key(markdown, page)
         found = self.store.get(KIND, key) if self.store is not None else None
         if _is_rendered(found):
             self._found[source] = (markdown, found)
@@ -167,6 +168,14 @@ class RenderedPages:
             logging.getLogger(name).addHandler(heard)
         self._pending[source] = _Pending(key, heard)
         return markdown
+
+    def _key(self, markdown: str, page: Page) -> str:
+        file = page.file
+        return digest((_FORMAT, self.surroundings, file.src_uri, file.dest_uri, file.url, markdown))
+
+    def _kept(self, markdown: str, page: Page) -> bool:
+        """Whether the cache holds the page's HTML (the worker rendering ahead skips it)."""
+        return self.store is not None and self.store.has(KIND, self._key(markdown, page))
 
     def after(self, html: str, page: Page, files: Files) -> str:
         """The page's HTML: kept for the next build, or the kept HTML put back."""
@@ -222,10 +231,10 @@ def _refusal(config: MkDocsConfig) -> str | None:
     return None
 
 
-def _render_ahead(config: MkDocsConfig, files: Files) -> _Ahead | None:
-    """Start a worker on the second half of the pages, when there are enough of them and no
-    plugin but mortem's hook reads or changes a page before it is rendered (the worker
-    renders each page's source as read)."""
+def _render_ahead(config: MkDocsConfig, files: Files, kept: Callable[[str, Page], bool]) -> _Ahead | None:
+    """Start a worker on the second half of the pages (but those `kept` in the cache), when
+    there are enough of them and no plugin but mortem's hook reads or changes a page before
+    it is rendered (the worker renders each page's source as read)."""
     from mortem.parallel import in_background
 
     events = config.plugins.events
@@ -235,13 +244,16 @@ def _render_ahead(config: MkDocsConfig, files: Files) -> _Ahead | None:
     if len(pages) < MIN_AHEAD_PAGES:
         return None
     later = pages[len(pages) // 2 :]
-    background = in_background(lambda: _render_quietly(later, config, files))
+    background = in_background(lambda: _render_quietly(later, config, files, kept))
     return None if background is None else _Ahead(frozenset(p.file.src_uri for p in later), background)
 
 
-def _render_quietly(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, tuple[str, Rendered]]:
-    """In the worker: each page's Markdown and rendering, for those that logged nothing.
-    What the worker logs goes nowhere: MkDocs says it when it renders that page itself."""
+def _render_quietly(
+    pages: list[Page], config: MkDocsConfig, files: Files, kept: Callable[[str, Page], bool]
+) -> dict[str, tuple[str, Rendered]]:
+    """In the worker: each page's Markdown and rendering, for those that logged nothing and
+    are not kept. What the worker logs goes nowhere: MkDocs says it when it renders that
+    page itself."""
     heard = _Heard()
     for name in _LOGGERS:
         logger = logging.getLogger(name)
@@ -253,6 +265,8 @@ def _render_quietly(pages: list[Page], config: MkDocsConfig, files: Files) -> di
         try:
             page.read_source(config)
             markdown = page.markdown
+            if markdown is None or kept(markdown, page):
+                continue
             page.render(config, files)
         except Exception:  # MkDocs meets it again here, and reports it
             continue

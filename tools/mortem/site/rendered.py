@@ -132,6 +132,7 @@ class RenderedPages:
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _found: dict[str, tuple[str, Rendered]] = field(default_factory=dict)
     _ahead: _Ahead | None = None
+    _may_ahead: bool = False  # until the first page the cache lacks, when the worker starts
     pages: int = 0  # pages this build asked for
     reused: int = 0  # of them, those the cache had
     ahead: int = 0  # of them, those rendered ahead by the worker
@@ -143,7 +144,7 @@ class RenderedPages:
             self.refused = _refusal(config)
             if self.refused is None:
                 self.surroundings = _surroundings(config, files)
-                self._ahead = _render_ahead(config, files, self._kept)
+                self._may_ahead = True
         if self.refused is not None:
             return markdown
         self.pages += 1
@@ -154,6 +155,9 @@ class RenderedPages:
             self._found[source] = (markdown, found)
             self.reused += 1
             return ""  # rendering nothing costs next to nothing; `after` puts the page back
+        if self._may_ahead:  # a build that takes every page from the cache forks nothing
+            self._may_ahead = False
+            self._ahead = _render_ahead(config, files, self._kept, page)
         ahead = self._ahead.get(source, markdown) if self._ahead is not None else None
         if ahead is not None:
             self._found[source] = (markdown, ahead)
@@ -231,19 +235,22 @@ def _refusal(config: MkDocsConfig) -> str | None:
     return None
 
 
-def _render_ahead(config: MkDocsConfig, files: Files, kept: Callable[[str, Page], bool]) -> _Ahead | None:
-    """Start a worker on the second half of the pages (but those `kept` in the cache), when
-    there are enough of them and no plugin but mortem's hook reads or changes a page before
-    it is rendered (the worker renders each page's source as read)."""
+def _render_ahead(
+    config: MkDocsConfig, files: Files, kept: Callable[[str, Page], bool], current: Page
+) -> _Ahead | None:
+    """Start a worker on the second half of the pages after `current` (but those `kept` in
+    the cache), when there are enough of them and no plugin but mortem's hook reads or
+    changes a page before it is rendered (the worker renders each page's source as read)."""
     from mortem.parallel import in_background
 
     events = config.plugins.events
     if events["pre_page"] or events["page_read_source"] or len(events["page_markdown"]) > 1:
         return None
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
-    if len(pages) < MIN_AHEAD_PAGES:
+    after = pages[next((i + 1 for i, page in enumerate(pages) if page is current), 0) :]
+    if len(after) < MIN_AHEAD_PAGES:
         return None
-    later = pages[len(pages) // 2 :]
+    later = after[len(after) // 2 :]
     background = in_background(lambda: _render_quietly(later, config, files, kept))
     return None if background is None else _Ahead(frozenset(p.file.src_uri for p in later), background)
 

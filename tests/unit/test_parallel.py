@@ -278,3 +278,23 @@ def test_when_no_worker_can_start_the_work_is_done_here(
         [0, 1, 2, 3, 4],
         [5, 6, 7, 8, 9],
     ]
+
+
+def test_work_in_the_background_gives_its_result_or_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site build that fails must not wait for the pages its worker is still converting."""
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    done = parallel.in_background(lambda: sum(range(10)))
+    assert done is not None and done.result() == 45
+    slow = parallel.in_background(lambda: time.sleep(60))
+    assert slow is not None
+    workers = list(slow._pool._processes.values())  # type: ignore[attr-defined]
+    started = time.monotonic()
+    slow.cancel()
+    for process in workers:
+        process.join(timeout=10)
+        assert not process.is_alive()
+    assert time.monotonic() - started < 10
+    monkeypatch.setenv("MORTEM_WORKERS", "1")
+    assert parallel.in_background(lambda: 1) is None

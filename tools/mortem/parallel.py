@@ -202,7 +202,12 @@ class Background(Generic[R]):
             self._pool.shutdown(wait=False)
 
     def cancel(self) -> None:
-        """Stop waiting for it (the caller failed): the worker is let go."""
+        """Stop the work, unfinished (the caller failed, or needs it no more): its worker is
+        ended, or this process would wait for it when it exits. (The executor's own way to
+        end its workers comes with Python 3.14; until then, its table of processes.)"""
+        processes = getattr(self._pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -76,7 +76,7 @@ class Words:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # stemmed phrase -> stemmed canonical
     longest: int = 1
     canonical: Mapping[str, str] = field(default_factory=dict)  # stem -> word, for synonyms
-    surface: dict[str, Counter[str]] = field(default_factory=dict, compare=False)
+    surface: dict[str, str] = field(default_factory=dict, compare=False)  # stem -> spelling shown
     seen: dict[str, str] = field(default_factory=dict, compare=False)  # word -> stem
     starts: frozenset[str] = field(init=False, compare=False)  # first words of synonyms
 
@@ -118,7 +118,7 @@ class Words:
         seen = self.seen
         try:
             return list(map(seen.__getitem__, raws))
-        except KeyError:  # a new word: stem the text in order, so `surface` meets words as before
+        except KeyError:  # a new word
             return [seen.get(raw) or self._stem(raw) for raw in raws]
 
     def _stem(self, raw: str) -> str:
@@ -126,9 +126,17 @@ class Words:
         known = self.seen.get(raw)
         if known is None:
             known = self._stem_of(raw)
-            self.seen[raw] = known
-            self.surface.setdefault(known, Counter())[raw] += 1
+            self._meet(raw, known)
         return known
+
+    def _meet(self, raw: str, known: str) -> None:
+        """A word met for the first time. A stem shows its alphabetically first spelling, so
+        what `display` shows does not depend on the order texts are read in (nor on which
+        process read them: learn)."""
+        self.seen[raw] = known
+        shown = self.surface.get(known)
+        if shown is None or raw < shown:
+            self.surface[known] = raw
 
     def _stem_of(self, raw: str) -> str:
         """Stop words (by spelling or stem) become their stem, which the stop set also holds."""
@@ -143,8 +151,7 @@ class Words:
         spellings shown for a stem are the same whichever process read which text."""
         for raw, known in pairs:
             if raw not in self.seen:
-                self.seen[raw] = known
-                self.surface.setdefault(known, Counter())[raw] += 1
+                self._meet(raw, known)
 
     def category_key(self, slug: str) -> str:
         """A slug in a canonical form: case, separators, plurals, synonyms and word order aside."""
@@ -152,15 +159,10 @@ class Words:
         return "-".join(sorted(set(terms)))
 
     def display(self, term: str) -> str:
-        """The word most often written for a stem, for explanations a person reads."""
+        """A word written for a stem (a synonym's canonical word), for explanations a person reads."""
         if term.startswith(KIND_PREFIX):
             return "kind " + term.removeprefix(KIND_PREFIX)
-        if " " in term:
-            return " ".join(self.display(part) for part in term.split(" "))
-        if term in self.canonical:
-            return self.canonical[term]
-        seen = self.surface.get(term)
-        return min(seen.items(), key=lambda pair: (-pair[1], pair[0]))[0] if seen else term
+        return self.canonical.get(term) or self.surface.get(term, term)
 
 
 @cache

@@ -422,11 +422,9 @@ def average_linkage(
         a group is compared before it can merge, so its members are still its own."""
         total = sums.get(g)
         if total is None:
-            total = sums[g] = (
-                _summed(vectors[i] for i in members[g])
-                if scale is None
-                else _summed_scaled((vectors[i], scale[i]) for i in members[g])
-            )
+            total = sums[g] = {}
+            for i in members[g]:
+                _add_into(total, vectors[i], 1.0 if scale is None else scale[i])
         return total
 
     def push(a: int, b: int) -> None:
@@ -445,8 +443,7 @@ def average_linkage(
         if len(members[a]) < len(members[b]):
             a, b = b, a
         members[a].extend(members.pop(b))
-        for term, weight in sums.pop(b).items():
-            sums[a][term] = sums[a].get(term, 0.0) + weight
+        _add_into(sums[a], sums.pop(b))
         for other in near.pop(b):
             near[other].discard(b)
             if other != a:
@@ -458,21 +455,11 @@ def average_linkage(
     return list(members.values())
 
 
-def _summed_scaled(scaled: Iterable[tuple[Vector, float]]) -> Vector:
-    total: Vector = {}
-    for vector, factor in scaled:
-        if factor == 1.0:  # w * 1.0 is w: spare the multiplications
-            for term, weight in vector.items():
-                total[term] = total.get(term, 0.0) + weight
-        else:
-            for term, weight in vector.items():
-                total[term] = total.get(term, 0.0) + weight * factor
-    return total
-
-
-def _summed(vectors: Iterable[Vector]) -> Vector:
-    total: Vector = {}
-    for vector in vectors:
+def _add_into(total: Vector, vector: Vector, factor: float = 1.0) -> None:
+    """total += factor * vector, term by term (w * 1.0 is w: most vectors spare the products)."""
+    if factor == 1.0:
         for term, weight in vector.items():
             total[term] = total.get(term, 0.0) + weight
-    return total
+    else:
+        for term, weight in vector.items():
+            total[term] = total.get(term, 0.0) + weight * factor

@@ -40,10 +40,16 @@ MAX_WORKERS = 8
 
 
 def workers(files: int) -> int:
-    """How many processes read `files` postmortems: one per core this process may use, or
-    MORTEM_WORKERS if set (1 turns the workers off); 1 (this process) for a small batch, or
-    where fork is not the default (only Linux forks without trouble)."""
-    if files < MIN_FILES or sys.platform != "linux":
+    """How many processes read `files` postmortems: `processes()`, or 1 (this process) for a
+    small batch."""
+    return 1 if files < MIN_FILES else processes()
+
+
+def processes() -> int:
+    """How many processes may share work: one per core this process may use, or
+    MORTEM_WORKERS if set (1 turns the workers off); 1 where fork is not the default (only
+    Linux forks without trouble)."""
+    if sys.platform != "linux":
         return 1
     chosen = os.environ.get("MORTEM_WORKERS", "").strip()
     count = int(chosen) if chosen.isdigit() else len(os.sched_getaffinity(0))
@@ -151,28 +157,37 @@ def in_parts(count: int, work: Callable[[int, int], R], minimum: int | None = No
     something picklable that says what it found. One part, here, below `minimum` items
     (MIN_PART_ITEMS unless given)."""
     least = MIN_PART_ITEMS if minimum is None else minimum
-    count_parts = min(workers(MIN_FILES), count) if count >= max(least, 1) and not _ONE_PROCESS[0] else 1
+    count_parts = min(processes(), count) if count >= max(least, 1) and not _ONE_PROCESS[0] else 1
     bounds = [count * k // count_parts for k in range(count_parts + 1)]
     parts = list(itertools.pairwise(bounds))
-    if count_parts == 1:
-        return [work(0, count)]
+    started = _forked(work, parts[1:]) if count_parts > 1 else None
+    if started is None:
+        return [work(start, end) for start, end in parts]
     from concurrent.futures.process import BrokenProcessPool
 
+    pool, others = started
+    with pool:
+        first = work(*parts[0])
+        try:
+            return [first, *(cast(R, future.result()) for future in others)]
+        except BrokenProcessPool:  # a worker was killed (out of memory?): the rest here
+            return [first, *(work(start, end) for start, end in parts[1:])]
+
+
+def _forked(
+    work: Callable[[int, int], object], parts: Sequence[tuple[int, int]]
+) -> tuple[ProcessPoolExecutor, list[Future[object]]] | None:
+    """A worker forked for each part, already running work(start, end) on it; None when the
+    system will not fork one (the caller then does the work itself)."""
     global _PART
     _PART = work
     try:
-        pool = _pool(count_parts - 1)
+        pool = _pool(len(parts))
         try:
-            others = [pool.submit(_run_part, start, end) for start, end in parts[1:]]  # forks here
+            return pool, [pool.submit(_run_part, start, end) for start, end in parts]  # forks here
         except _ForkFailed:
             pool.shutdown(wait=False, cancel_futures=True)
-            return [work(start, end) for start, end in parts]
-        with pool:
-            first = work(*parts[0])
-            try:
-                return [first, *(cast(R, future.result()) for future in others)]
-            except BrokenProcessPool:  # a worker was killed (out of memory?): the rest here
-                return [first, *(work(start, end) for start, end in parts[1:])]
+            return None
     finally:
         _PART = None
 
@@ -215,17 +230,5 @@ def in_background(work: Callable[[], R]) -> Background[R] | None:
     """work() in a forked worker, which reads what this process holds without it being sent;
     None when only one process may run (one core, MORTEM_WORKERS=1, not Linux) or none can
     be forked. `work` must only read, must not print, and returns something picklable."""
-    if workers(MIN_FILES) < 2:
-        return None
-    global _PART
-    _PART = lambda start, end: work()  # noqa: E731 (the forked worker's copy runs it)
-    try:
-        pool = _pool(1)
-        try:
-            future = pool.submit(_run_part, 0, 0)  # forks here
-        except _ForkFailed:
-            pool.shutdown(wait=False, cancel_futures=True)
-            return None
-        return Background(pool, future)
-    finally:
-        _PART = None
+    started = _forked(lambda start, end: work(), [(0, 0)]) if processes() > 1 else None
+    return None if started is None else Background(started[0], started[1][0])

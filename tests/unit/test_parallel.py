@@ -243,6 +243,51 @@ def test_the_analysis_in_parts_finds_what_one_process_finds(
     assert len(found["1"][0]) >= 10 and any(p.action_items for p in found["1"][0])
 
 
+def test_causes_read_ahead_give_the_analysis_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check's causes read into terms while its workers parse (patterns.CausesAhead): the
+    analysis takes those it was given and reads the others, and finds what it finds alone."""
+    from dataclasses import replace
+
+    from mortem.analysis import patterns
+
+    monkeypatch.chdir(EVAL.parent)
+    config = load_config()
+    reader = Reader(config, store=None)
+    docs = tuple(d for d in map(reader.load, archive_files(EVAL)) if isinstance(d, Postmortem))
+    alone = patterns._build(docs, config)
+    read: list[str] = []
+    real = patterns._doc_causes
+    monkeypatch.setattr(patterns, "_doc_causes", lambda doc, words: read.append(doc.id) or real(doc, words))
+    settings = replace(config)  # an analysis of other settings must not take these terms
+    with patterns.reading_ahead(settings) as ahead:
+        for doc in docs[::2]:
+            ahead.read(doc)
+        read.clear()
+        built = patterns._build(docs, settings)
+    assert read == [doc.id for doc in docs[1::2]], "the analysis read only what was not read ahead"
+    assert [p.name for p, _ in patterns._grouped(built)] == [p.name for p, _ in patterns._grouped(alone)]
+    assert built.corpus.idf == alone.corpus.idf and built.words.surface == alone.words.surface
+    assert [c.key for c in built.causes] == [c.key for c in alone.causes]
+
+
+def test_a_check_on_two_cores_reads_the_causes_while_its_workers_parse(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mortem.analysis import patterns
+
+    taken: list[bool] = []
+    real_take = patterns.CausesAhead.take
+
+    def take(self: patterns.CausesAhead, doc: Postmortem) -> object:
+        found = real_take(self, doc)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(patterns.CausesAhead, "take", take)
+    _check(archive, "2", monkeypatch)
+    assert taken and all(taken), "every postmortem's causes were read before the analysis asked"
+
+
 def test_a_part_whose_worker_dies_is_done_here(monkeypatch: pytest.MonkeyPatch, pooled: list[int]) -> None:
     import os
     import signal

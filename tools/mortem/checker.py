@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -160,17 +161,39 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
     findings: list[Finding] = []
     copies: dict[Path, Loaded] = {}
     batch = [*files, *extra]
-    for path, (found, doc) in zip(batch, map_loaded(batch, context.config, work), strict=True):
-        findings.extend(found)
-        copies[path] = doc
-        if keep:
-            reader.keep(doc)
-    if wider:  # (without them, only the files checked were read)
-        wide = replace(context, documents=tuple(reader.in_order(copies.__getitem__)))
-        for doc in map(copies.__getitem__, files):
-            if isinstance(doc, Postmortem):
-                findings.extend(_check_one(doc, wider, wide, load_issues=False))
+    with _causes_ahead(context.config, wider) as arrived:
+        for path, (found, doc) in zip(batch, map_loaded(batch, context.config, work, arrived), strict=True):
+            findings.extend(found)
+            copies[path] = doc
+            if keep:
+                reader.keep(doc)
+        if wider:  # (without them, only the files checked were read)
+            wide = replace(context, documents=tuple(reader.in_order(copies.__getitem__)))
+            for doc in map(copies.__getitem__, files):
+                if isinstance(doc, Postmortem):
+                    findings.extend(_check_one(doc, wider, wide, load_issues=False))
     return CheckResult(tuple(sorted(findings)), len(files))
+
+
+@contextmanager
+def _causes_ahead(
+    config: Config, wider: Sequence[tuple[Rule, Severity]]
+) -> Iterator[Callable[[tuple[list[Finding], Loaded]], None] | None]:
+    """While the workers parse, this process reads the causes of the postmortems they send
+    back into terms for PM060's analysis (patterns.CausesAhead), a third of that analysis,
+    which would otherwise wait for the last file."""
+    if not any(rule.code == "PM060" for rule, _ in wider):
+        yield None
+        return
+    from mortem.analysis.patterns import reading_ahead
+
+    with reading_ahead(config) as ahead:
+
+        def arrived(result: tuple[list[Finding], Loaded]) -> None:
+            if isinstance(result[1], Postmortem):
+                ahead.read(result[1])
+
+        yield arrived
 
 
 # --- with the cache ------------------------------------------------------------------------

@@ -67,9 +67,17 @@ class _Job(Generic[R]):
 _JOB: _Job[object] | None = None
 
 
-def map_loaded(paths: Sequence[Path], config: Config, work: Callable[[Path, Loaded], R]) -> list[R]:
+def map_loaded(
+    paths: Sequence[Path],
+    config: Config,
+    work: Callable[[Path, Loaded], R],
+    arrived: Callable[[R], None] | None = None,
+) -> list[R]:
     """[work(path, the postmortem read from path) for path in paths], in order, on every core
-    for a large batch. `work` must return something picklable and must not print."""
+    for a large batch. `work` must return something picklable and must not print. `arrived`,
+    if given, is called here with each result a worker sends back, as it comes: this process
+    mostly waits for the workers meanwhile, so work done on the results then costs little
+    time. (It hears of none read here, for a small batch or when no worker could run.)"""
     from mortem.archive import Reader, bulk
 
     count = workers(len(paths))
@@ -77,7 +85,7 @@ def map_loaded(paths: Sequence[Path], config: Config, work: Callable[[Path, Load
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return _map_forked(paths, config, work, count)
+            return _map_forked(paths, config, work, count, arrived or _ignore)
         except (BrokenProcessPool, _ForkFailed):
             pass  # a worker was killed (out of memory?) or none could start: read them all here
     reader = Reader(config, store=None)
@@ -85,8 +93,16 @@ def map_loaded(paths: Sequence[Path], config: Config, work: Callable[[Path, Load
         return [work(path, reader.load(path)) for path in paths]
 
 
+def _ignore(result: object) -> None:
+    pass
+
+
 def _map_forked(
-    paths: Sequence[Path], config: Config, work: Callable[[Path, Loaded], R], count: int
+    paths: Sequence[Path],
+    config: Config,
+    work: Callable[[Path, Loaded], R],
+    count: int,
+    arrived: Callable[[R], None],
 ) -> list[R]:
     from mortem.archive import bulk
 
@@ -98,6 +114,8 @@ def _map_forked(
             results: list[R] = []
             for chunk in pool.map(_run, chunks):
                 results.extend(chunk)  # type: ignore[arg-type]
+                for result in chunk:
+                    arrived(result)  # type: ignore[arg-type]
             return results
     finally:
         _JOB = None

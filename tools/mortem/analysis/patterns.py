@@ -13,7 +13,8 @@ import datetime
 import itertools
 from bisect import bisect_left
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from mortem.analysis import kinds
@@ -330,20 +331,58 @@ def _analyse(docs: Sequence[Postmortem], config: Config) -> _Analysis:
     return analysis
 
 
+class CausesAhead:
+    """The causes of postmortems read into terms before the analysis asks for them: while a
+    check's workers parse the archive, this process would otherwise wait for them. An
+    analysis of these settings (the same object) takes each postmortem's terms from here
+    (by identity: the same object read) and reads any other itself, with the same words, so
+    it finds what it would have found alone (a spelling shown is the alphabetically first
+    met, whatever the order)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.words = make_words(config.synonyms)
+        self._read: dict[int, tuple[Postmortem, tuple[list[Counts], list[str]]]] = {}
+
+    def read(self, doc: Postmortem) -> None:
+        if _day(doc) is not None:
+            self._read[id(doc)] = (doc, _doc_causes(doc, self.words))
+
+    def take(self, doc: Postmortem) -> tuple[list[Counts], list[str]] | None:
+        found = self._read.pop(id(doc), None)
+        return found[1] if found is not None and found[0] is doc else None
+
+
+_AHEAD: list[CausesAhead] = []  # open reading_ahead blocks
+
+
+@contextmanager
+def reading_ahead(config: Config) -> Iterator[CausesAhead]:
+    """A CausesAhead that analyses of `config` use while the block is open."""
+    ahead = CausesAhead(config)
+    _AHEAD.append(ahead)
+    try:
+        yield ahead
+    finally:
+        _AHEAD.remove(ahead)
+
+
 def _build(docs: Sequence[Postmortem], config: Config) -> _Analysis:
     from mortem.parallel import in_parts
 
-    words = make_words(config.synonyms)
+    ahead = next((a for a in _AHEAD if a.config is config), None)
+    words = make_words(config.synonyms) if ahead is None else ahead.words
     dated = [d for d in docs if _day(d) is not None]  # undated ones cannot be placed; check reports them
     known = len(words.seen)
 
     def read(start: int, end: int) -> tuple[list[tuple[list[Counts], list[str]]], list[tuple[str, str]]]:
         """Each postmortem's causes' terms and category keys, and the words met on the way:
-        a third of the analysis at 10,000 postmortems, so split over the cores."""
+        a third of the analysis at 10,000 postmortems, so split over the cores (or read
+        ahead: CausesAhead)."""
         found = []
         for index in range(start, end):
-            counts, keys = _doc_causes(dated[index], words)
-            found.append((counts, keys))
+            taken = ahead.take(dated[index]) if ahead is not None else None
+            found.append(taken if taken is not None else _doc_causes(dated[index], words))
         return found, words.learned_since(known)
 
     causes: list[_Cause] = []

@@ -31,12 +31,34 @@ def _loader() -> type:
     import yaml
 
     base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader: Any = type("TextDatesLoader", (base,), {})
+    resolve_by_rules = base.resolve  # type: ignore[attr-defined]
+    scalar = yaml.ScalarNode
+    resolved: dict[str, str] = {}
+
+    def resolve(self: Any, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        # A plain scalar's tag follows from its text alone (the resolvers' regexes). The same
+        # few hundred texts (field names, statuses, buckets, owners) recur in every file, and
+        # trying the regexes on each was an eighth of composing the front matter.
+        if kind is scalar and implicit[0] and len(value) <= _REMEMBERED_LENGTH:
+            tag = resolved.get(value)
+            if tag is None:
+                tag = resolve_by_rules(self, kind, value, implicit)
+                if len(resolved) < _REMEMBERED_TEXTS:
+                    resolved[value] = tag
+            return tag
+        return resolve_by_rules(self, kind, value, implicit)  # type: ignore[no-any-return]
+
+    loader: Any = type("TextDatesLoader", (base,), {"resolve": resolve})
     loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     return loader  # type: ignore[no-any-return]
+
+
+# The plain scalars whose tags are remembered (see _loader): short ones, a bounded number.
+_REMEMBERED_LENGTH = 40
+_REMEMBERED_TEXTS = 20_000
 
 
 _SCALAR_TAGS = {

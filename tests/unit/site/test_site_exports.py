@@ -64,6 +64,26 @@ def test_folding_is_exact_at_the_limit() -> None:
     assert folded.split("\r\n ")[0] == "é" * 37
 
 
+def _folded_octet_by_octet(line: str) -> str:
+    """RFC 5545 folding read literally: at most 75 octets a line, the continuation's leading
+    space among them, never inside a character."""
+    lines, current, limit = [], "", 75
+    for char in line:
+        if len((current + char).encode("utf-8")) > limit:
+            lines.append(current)
+            current, limit = "", 74
+        current += char
+    return "\r\n ".join([*lines, current])
+
+
+def test_folding_is_rfc5545_folding_for_plain_and_other_text() -> None:
+    for size in range(0, 320):
+        plain = "".join(chr(ord("a") + i % 26) for i in range(size))
+        mixed = "".join("é€"[i % 2] if i % 5 == 0 else "x" for i in range(size))
+        assert exports.fold(plain) == _folded_octet_by_octet(plain), size
+        assert exports.fold(mixed) == _folded_octet_by_octet(mixed), size
+
+
 def test_text_values_are_escaped() -> None:
     assert exports.ics_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
 

@@ -114,6 +114,8 @@ def fold(line: str) -> str:
     character; each continuation starts with one space, which counts toward its 75."""
     if len(line.encode("utf-8")) <= 75:
         return line  # most lines: no walk character by character
+    if line.isascii():  # one octet a character: cut by position
+        return "\r\n ".join([line[:75], *(line[start : start + 74] for start in range(75, len(line), 74))])
     pieces: list[str] = []
     current: list[str] = []
     size, limit = 0, 75

@@ -40,14 +40,24 @@ class Context:
         return tuple(load_archive(self.config))
 
     def remembered(
-        self, name: str, extra: str, compute: Callable[[], T], valid: Callable[[object], bool]
+        self,
+        name: str,
+        extra: str | Callable[[], str],
+        compute: Callable[[], T],
+        valid: Callable[[object], bool],
     ) -> T:
         """compute(), a judgement over the whole archive (`extra`: what else it depends on),
         made once per run (a rule runs for every file checked) and, across runs, kept in the
-        cache while the archive's facts stand (ArchiveView.remember)."""
+        cache while the archive's facts stand (ArchiveView.remember). An `extra` given as a
+        function is a judgement of one file's, asked for once per file: with no cache to
+        key, it is computed without one (a check of 10,000 files without the cache spent a
+        fifth of a second digesting the keys)."""
+        remember = getattr(self.documents, "remember", None)
+        if remember is None and callable(extra):
+            return compute()
+        extra = extra() if callable(extra) else extra
         key = f"{name}\0{extra}"
         if key not in self._remembered:
-            remember = getattr(self.documents, "remember", None)
             self._remembered[key] = compute() if remember is None else remember(name, extra, compute, valid)
         return cast(T, self._remembered[key])
 

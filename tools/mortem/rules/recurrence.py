@@ -46,7 +46,7 @@ def link_recurrence(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         return  # nothing to compare, so no reason to load the archive
     from mortem.archive import facts
 
-    found = ctx.remembered("recurrence", facts(doc), lambda: _recurrence(doc, ctx), _is_recurrence)
+    found = ctx.remembered("recurrence", lambda: facts(doc), lambda: _recurrence(doc, ctx), _is_recurrence)
     if found is None:
         return
     name, ids = found

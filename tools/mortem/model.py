@@ -285,8 +285,12 @@ class Postmortem:
         return Issue(line, column, message)
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def parse_day(value: Any) -> date | None:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
         return None
     try:
         return date.fromisoformat(value)
@@ -296,7 +300,7 @@ def parse_day(value: Any) -> date | None:
 
 def parse_instant(value: Any) -> datetime | None:
     """A timezone-aware ISO 8601 time, or None (naive times are ambiguous, so rejected)."""
-    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+    if not isinstance(value, str) or not _INSTANT.match(value):
         return None
     try:
         parsed = datetime.fromisoformat(value)

@@ -115,6 +115,8 @@ class _Compiler:
             return self.ref(value)
         if key == "type":
             kinds = [_TYPES[t] for t in ([value] if isinstance(value, str) else value)]
+            if len(kinds) == 1:
+                return kinds[0]  # most fields: one type, checked without a loop
             return lambda v: any(kind(v) for kind in kinds)
         if key == "enum":
             if not all(isinstance(e, str) for e in value):
@@ -134,7 +136,8 @@ class _Compiler:
             number = _TYPES["number"]
             return lambda v: not number(v) or not v < value
         if key == "required":
-            return lambda v: not isinstance(v, dict) or all(name in v for name in value)
+            required = frozenset(value)
+            return lambda v: not isinstance(v, dict) or required <= v.keys()
         if key == "properties":
             subs = {name: self.compile(sub) for name, sub in value.items()}
 
@@ -151,6 +154,8 @@ class _Compiler:
             if "patternProperties" in node:
                 raise _Unsupported("patternProperties")
             known_names = frozenset(node.get("properties", {}))
+            if value is False:  # no other field: a comparison of key sets
+                return lambda v: not isinstance(v, dict) or v.keys() <= known_names
             extra = self.compile(value)
             return lambda v: not isinstance(v, dict) or all(extra(v[k]) for k in v if k not in known_names)
         if key == "propertyNames":

@@ -36,6 +36,20 @@ class Phrase:
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.anchor in text.lower() else None
 
+    @cached_property
+    def lowered_pattern(self) -> re.Pattern[str]:
+        """The phrase in lowercased text, its first word first so that the regex engine skips
+        from one occurrence of that word to the next: `pattern`, whose word boundary and case
+        folding come first, tries every position of a whole file, forty times slower."""
+        words = [re.escape(part) for part in self.text.lower().split()]
+        left = rf"(?<!\w{words[0]})" if re.match(r"\w", self.text) else ""
+        right = r"(?!\w)" if re.search(r"\w$", self.text) else ""
+        return re.compile(words[0] + left + "".join(rf"\s+{word}" for word in words[1:]) + right)
+
+    def occurs_in(self, lowered: str) -> bool:
+        """Whether the phrase occurs in `lowered`, a lowercased text of any length."""
+        return self.anchor in lowered and self.lowered_pattern.search(lowered) is not None
+
 
 @cache
 def _data() -> dict[str, Any]:

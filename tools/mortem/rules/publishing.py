@@ -111,6 +111,13 @@ _LETTER = re.compile(r"[A-Za-z]")
 _CREDENTIAL_HINT = re.compile(r"://[^\s/@]+:[^\s@]+@|PRIVATE KEY|AccountKey")
 
 
+def _credential_hint(text: str) -> bool:
+    """_CREDENTIAL_HINT.search(text), after substring tests that rule out nearly every line
+    (a regex search per line of every file was a third of this rule's time)."""
+    maybe = ("@" in text and "://" in text) or "PRIVATE KEY" in text or "AccountKey" in text
+    return maybe and _CREDENTIAL_HINT.search(text) is not None
+
+
 def _looks_token_like(text: str) -> bool:
     # Runs are found in one linear pass; a lookahead per position would be quadratic on a
     # hostile one-line file.
@@ -118,7 +125,7 @@ def _looks_token_like(text: str) -> bool:
         token = run.group(0)
         if _DIGIT.search(token) and _LETTER.search(token):
             return True
-    return _CREDENTIAL_HINT.search(text) is not None
+    return _credential_hint(text)
 
 
 def _candidate_lines(doc: Postmortem) -> list[SourceLine]:
@@ -128,7 +135,7 @@ def _candidate_lines(doc: Postmortem) -> list[SourceLine]:
         for number, text in enumerate(lines, start=1)
         # Blanking URL paths and ordinary tokens only shortens runs, so a line with neither a
         # long run nor a credential hint as written (most prose) cannot have one after.
-        if (_TOKEN_RUN.search(text) or _CREDENTIAL_HINT.search(text))
+        if (_TOKEN_RUN.search(text) or _credential_hint(text))
         and _looks_token_like(_ORDINARY.sub(" ", _URL_PATH.sub(" ", text)))
     ]
 

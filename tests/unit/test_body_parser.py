@@ -1,4 +1,4 @@
-"""body.parser_for leaves out the block rules whose mark a body lacks: it must give the very
+"""body.parser_for leaves out the block rules whose mark (or shape) a body lacks: it must give the very
 tokens the full parser gives, for any body, or a section, list item or paragraph would move.
 
 Property-based (the fixed-seed profile in tests/conftest.py) over Markdown built from the
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
-from mortem.body import _MARKS, _parser, parser_for
+from mortem.body import _MARKS, _SHAPES, _parser, parser_for
 
 REPO = Path(__file__).resolve().parents[2]
 PROPERTY = settings(max_examples=600)  # (the rest: the "mortem" profile, tests/conftest.py)
@@ -53,6 +53,15 @@ PIECES = [
     "===",
     "***",
     "- - -",
+    "* * *",
+    "_\t_ _",
+    "--",
+    "==",
+    "-",
+    "=",
+    "a -",
+    "b =",
+    "- -",
     "",
 ]
 lines = st.builds(
@@ -98,6 +107,14 @@ TRICKY = [
     "- a\n\n  | b | c |\n  |---|---|\n  | 1 | 2 |",
     "    ```\n    indented, not a fence",
     "text\n```\nends the paragraph",
+    "para\n===",
+    "para\n---",
+    "para\n  -  \nafter",
+    "- item\n  ===",
+    "> para\n> ---",
+    "- ***\n- _ _ _",
+    "para\r\n===\r\n",
+    "text\n\n    ---\n",
 ]
 
 
@@ -119,6 +136,6 @@ def test_a_body_without_marks_is_parsed_without_those_rules() -> None:
     left_out = set(parser_for(plain).get_all_rules()["block"]) - set(
         parser_for(plain).get_active_rules()["block"]
     )
-    assert left_out == {rule for rule, _ in _MARKS}
-    full = "| a |\n|---|\n\n```\ncode\n```\n\n> q\n\n<div>x</div>\n\n[r]: /u\n"
+    assert left_out == {rule for rule, _ in _MARKS} | {rule for rule, _ in _SHAPES}
+    full = "| a |\n|---|\n\n```\ncode\n```\n\n> q\n\n<div>x</div>\n\n[r]: /u\n\n***\n\nt\n=\n"
     assert set(parser_for(full).get_active_rules()["block"]) == set(_parser().get_active_rules()["block"])

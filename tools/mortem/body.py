@@ -47,9 +47,20 @@ _MARKS = (
 )
 
 
+# Block rules whose mark is a shape rather than a string: a thematic break is three of one
+# of - * _ with only spaces or tabs between them; a setext underline ends its line with - or
+# = (then spaces). Most bodies have neither, and these two were tried at every line too.
+_SHAPES = (
+    ("hr", re.compile(r"([-*_])(?:[ \t]*\1){2,}")),
+    ("lheading", re.compile(r"[-=][ \t\r]*$", re.MULTILINE)),
+)
+
+
 def parser_for(body: str) -> MarkdownIt:
-    """The parser for this body: every block rule whose mark it holds (see _MARKS)."""
-    return _parser(frozenset(rule for rule, marks in _MARKS if not any(mark in body for mark in marks)))
+    """The parser for this body: every block rule whose mark it holds (see _MARKS, _SHAPES)."""
+    unused = {rule for rule, marks in _MARKS if not any(mark in body for mark in marks)}
+    unused.update(rule for rule, shape in _SHAPES if shape.search(body) is None)
+    return _parser(frozenset(unused))
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -132,15 +133,20 @@ def read_bytes(path: Path, config: Config, shown: str) -> bytes | LoadFailure:
         return LoadFailure(path, shown, UNREADABLE, Issue(1, 1, message))
 
     try:
-        if path.is_symlink() and not _inside(path.resolve(), config.root.resolve()):
-            return fail(
-                "symlink points outside the repository; mortem does not follow it, "
-                "so nothing outside the archive gets published"
-            )
         try:
-            info = path.stat()
-        except FileNotFoundError:  # a dangling symlink
+            info: os.stat_result | None = os.lstat(path)  # a file is one stat; a symlink two
+        except FileNotFoundError:
             info = None
+        if info is not None and stat.S_ISLNK(info.st_mode):
+            if not _inside(path.resolve(), config.root.resolve()):
+                return fail(
+                    "symlink points outside the repository; mortem does not follow it, "
+                    "so nothing outside the archive gets published"
+                )
+            try:
+                info = path.stat()
+            except FileNotFoundError:  # a dangling symlink
+                info = None
         if info is None or not stat.S_ISREG(info.st_mode):
             return fail("not a regular file; a postmortem is one Markdown file")
         size = info.st_size

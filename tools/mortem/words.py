@@ -33,8 +33,11 @@ class Phrase:
     def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
         return list(self.pattern.finditer(text)) if self.anchor in lowered else []
 
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.anchor in text.lower() else None
+    def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
+        """The phrase's first match in `text` (`lowered`: text.lower(), when the caller
+        looks for many phrases in one text)."""
+        lowered = text.lower() if lowered is None else lowered
+        return self.pattern.search(text) if self.anchor in lowered else None
 
     @cached_property
     def lowered_pattern(self) -> re.Pattern[str]:

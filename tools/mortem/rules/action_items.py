@@ -222,8 +222,9 @@ def specific_action_item(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     """
     for item in doc.action_items:
         title = normalise(item.title or "")
+        lowered = title.lower()
         for phrase in vague_phrases():
-            if phrase.search(title):
+            if phrase.search(title, lowered):
                 yield doc.at(
                     ("action_items", item.index, "title"),
                     (

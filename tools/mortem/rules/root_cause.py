@@ -140,7 +140,9 @@ def root_cause_not_trigger(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         if not cause.summary:
             continue
         path = ("root_causes", cause.index, "summary")
-        bad = next((p.text for p in non_causes() if p.search(normalise(cause.summary))), None)
+        summary = normalise(cause.summary)
+        lowered = summary.lower()
+        bad = next((p.text for p in non_causes() if p.search(summary, lowered)), None)
         if bad:
             yield doc.at(
                 path,

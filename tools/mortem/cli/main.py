@@ -7,6 +7,7 @@ configuration error, 3 a bug in mortem, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -128,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def console_main() -> None:
+    # A command runs for seconds at most and builds no reference cycles to speak of, so the
+    # cyclic collector is left off, as it is while an archive is read (archive.bulk): after a
+    # check of 10,000 postmortems, its first pass over the objects read took 0.17 s.
+    gc.disable()
     code = main()
     if sys.gettrace() is not None or sys.getprofile() is not None:
         sys.exit(code)  # a profiler or coverage writes its report at exit

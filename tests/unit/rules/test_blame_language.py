@@ -11,13 +11,8 @@ from mortem.model import Postmortem
 from mortem.rules import Context
 from mortem.rules.blameless import blame_language
 
-GOOD = (
-    Path(__file__).parents[2]
-    / "fixtures"
-    / "rules"
-    / "good"
-    / "2026-10-07-checkout-deploy-before-migration.md"
-)
+# The good fixture that tests/unit/rules/test_detection.py also edits.
+GOOD = Path(__file__).parents[2] / "fixtures/rules/good/2026-10-07-checkout-deploy-before-migration.md"
 
 
 def blamed_lines(tmp_path: Path, hard: str) -> list[tuple[int, str]]:

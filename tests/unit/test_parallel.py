@@ -182,6 +182,25 @@ def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
     assert built["2"] == built["1"]
 
 
+def test_the_site_pages_do_not_depend_on_whether_pm060_ran(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site's check and its pages share one analysis of the archive (mortem.site): the
+    pages must be the same whether PM060 ran over that analysis first or not at all."""
+    from dataclasses import replace
+
+    from mortem.site import pages, read_archive
+
+    monkeypatch.chdir(archive)
+    built = []
+    for disable in ((), ("PM060",)):
+        config = replace(load_config(), disable=disable)
+        read = read_archive(config, TODAY)
+        assert ("PM060" in {f.code for f in read.check.findings}) == (not disable)
+        built.append(pages(read.docs, config, TODAY))
+    assert built[0] == built[1]
+
+
 def test_checking_one_file_reads_the_archive_on_two_cores(
     archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:

@@ -41,13 +41,9 @@ class Phrase:
 
     @cached_property
     def lowered_pattern(self) -> re.Pattern[str]:
-        """The phrase in lowercased text, its first word first so that the regex engine skips
-        from one occurrence of that word to the next: `pattern`, whose word boundary and case
-        folding come first, tries every position of a whole file, forty times slower."""
-        words = [re.escape(part) for part in self.text.lower().split()]
-        left = rf"(?<!\w{words[0]})" if re.match(r"\w", self.text) else ""
-        right = r"(?!\w)" if re.search(r"\w$", self.text) else ""
-        return re.compile(words[0] + left + "".join(rf"\s+{word}" for word in words[1:]) + right)
+        """`pattern` for lowercased text, without case folding: over a whole file, ten times
+        quicker again (PM040 looks for every phrase in the whole body first)."""
+        return phrase_pattern(self.text.lower(), fold_case=False)
 
     def occurs_in(self, lowered: str) -> bool:
         """Whether the phrase occurs in `lowered`, a lowercased text of any length."""
@@ -59,12 +55,16 @@ def _data() -> dict[str, Any]:
     return tomllib.loads(WORDS_FILE.read_text(encoding="utf-8"))
 
 
-def phrase_pattern(text: str) -> re.Pattern[str]:
-    """Whole-word, case-insensitive; a boundary only where the phrase starts/ends with a word char."""
-    left = r"(?<!\w)" if re.match(r"\w", text) else ""
+def phrase_pattern(text: str, fold_case: bool = True) -> re.Pattern[str]:
+    """Whole-word, case-insensitive unless told; a boundary only where the phrase starts/ends
+    with a word char. The first word comes first and the boundary before it is checked after
+    it (a lookbehind over both), so the regex engine skips from one occurrence of that word
+    to the next instead of trying every position: five times quicker with case folding."""
+    words = [re.escape(part) for part in text.split()]
+    left = rf"(?<!\w{words[0]})" if re.match(r"\w", text) else ""
     right = r"(?!\w)" if re.search(r"\w$", text) else ""
-    body = r"\s+".join(re.escape(part) for part in text.split())
-    return re.compile(left + body + right, re.IGNORECASE)
+    body = words[0] + left + "".join(rf"\s+{word}" for word in words[1:])
+    return re.compile(body + right, re.IGNORECASE if fold_case else 0)
 
 
 def normalise(text: str) -> str:

@@ -112,21 +112,17 @@ def ics_text(value: str) -> str:
 def fold(line: str) -> str:
     """Split a content line into lines of at most 75 octets (3.1), never inside a UTF-8
     character; each continuation starts with one space, which counts toward its 75."""
-    if len(line.encode("utf-8")) <= 75:
-        return line  # most lines: no walk character by character
-    if line.isascii():  # one octet a character: cut by position
-        return "\r\n ".join([line[:75], *(line[start : start + 74] for start in range(75, len(line), 74))])
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line  # most lines
     pieces: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, 74
-        current.append(ch)
-        size += width
-    pieces.append("".join(current))
+    start, limit = 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte: back off
+            end -= 1
+        pieces.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74
     return "\r\n ".join(pieces)
 
 

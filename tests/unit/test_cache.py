@@ -694,4 +694,6 @@ def test_has_tells_an_entry_is_there_without_reading_it(tmp_path: Path) -> None:
     assert not store.has("rendered", "key")
     store.put("rendered", "key", ("html",))
     assert store.has("rendered", "key") and not store.has("rendered", "other")
+    asked = cache.Store(tmp_path, "salt")
+    assert asked.has("rendered", "key") and not asked.used["rendered"], "not counted as used"
     assert not cache.Store(tmp_path, "another salt").has("rendered", "key")

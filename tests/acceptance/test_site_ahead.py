@@ -1,5 +1,5 @@
 """Real `mkdocs build`s of an archive large enough for a second core: a forked worker renders
-the second half of the pages while MkDocs renders the first, and the site is the same as one
+the later pages (half of the Markdown) while MkDocs renders the first, and the site is the same as one
 process builds, warnings included."""
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def test_pages_rendered_ahead_build_the_same_site(large: Path, tmp_path: Path) -
     assert len(pages) >= MIN_AHEAD_PAGES
     found = re.search(r"mortem: (\d+) of (\d+) pages rendered ahead on a second core", said)
     assert found, said[-3000:]
-    assert int(found[1]) >= len(pages) // 2 - 1 and int(found[2]) == len(pages)
+    # The later pages weighing half: mortem's section pages, first, are the largest.
+    assert int(found[1]) >= len(pages) // 2 and int(found[2]) == len(pages)
     assert two == one
 
 

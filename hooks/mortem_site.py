@@ -5,7 +5,8 @@ hand every page of `mortem.site.pages()` to MkDocs as an in-memory generated fil
 postmortem's source file is replaced by its rendered page, so nothing is written into the
 archive folder and `mkdocs serve` rebuilds on every edit to a postmortem. With mortem's
 cache on, a page rendered before is not rendered again, and in a large site a second core
-renders half the pages (mortem.site.rendered).
+converts half the pages' Markdown (mortem.site.rendered) and then fills the theme's template
+for most of them (mortem.site.built).
 """
 
 from __future__ import annotations
@@ -19,15 +20,25 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from mortem.config import Config, load_config
 from mortem.errors import MortemError
 from mortem.site import pages, read_archive
+from mortem.site.built import FilledAhead, fill_ahead
 from mortem.site.rendered import RenderedPages, rendered_pages
 
 log = logging.getLogger("mkdocs.plugins.mortem")
 _rendered: RenderedPages | None = None  # this build's kept pages and pages rendered ahead
+_started: tuple[str, bool] | None = None  # the command and whether --dirty
+_nav: Navigation | None = None  # this build's navigation, as every plugin left it
+_filled: FilledAhead | None = None  # this build's pages filled into the theme ahead
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _started
+    _started = (command, dirty)
 
 
 def _mortem_config(config: MkDocsConfig) -> Config:
@@ -96,12 +107,36 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return _rendered.after(html, page, files) if _rendered else html
 
 
+@event_priority(-100)  # last: the navigation MkDocs builds with
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    global _nav
+    _nav = nav
+    return nav
+
+
+def on_env(env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    global _filled
+    _filled = fill_ahead(config, env, files, _nav, _started, __name__)
+    return env
+
+
+@event_priority(-100)  # last: the context as the search plugin left it
+def on_page_context(context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+    return _filled.context(context, page) if _filled else context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    return _filled.html(output, page) if _filled else output
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
-    said = _rendered.finish() if _rendered else None
+    said = [part for part in (_rendered and _rendered.finish(), _filled and _filled.finish()) if part]
     if said:
-        log.info(said)
+        log.info("mortem: " + ", ".join(said))
 
 
 def on_build_error(*, error: Exception) -> None:
     if _rendered:
         _rendered.finish()
+    if _filled:
+        _filled.finish()

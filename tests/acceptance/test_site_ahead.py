@@ -1,18 +1,21 @@
 """Real `mkdocs build`s of an archive large enough for a second core: a forked worker renders
-the later pages (half of the Markdown) while MkDocs renders the first, and the site is the same as one
-process builds, warnings included."""
+the later pages (half of the Markdown) while MkDocs renders the first, another then fills the
+theme's template for most pages, and the site is the same as one process builds, warnings
+included."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from tests.acceptance.test_site_build import build
 from tests.acceptance.test_site_cache import contents, kept
 
+from mortem.site.built import WORKER_SHARE
 from mortem.site.rendered import MIN_AHEAD_PAGES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,7 +39,12 @@ def _build(root: Path, site: Path, workers: str, cache: bool = False) -> tuple[s
     return done.stderr, contents(site)
 
 
+def _scratch() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("mortem-filled-*"))
+
+
 def test_pages_rendered_ahead_build_the_same_site(large: Path, tmp_path: Path) -> None:
+    before = _scratch()
     said, one = _build(large, tmp_path / "one", "1")
     assert "rendered ahead" not in said
     said, two = _build(large, tmp_path / "two", "2")
@@ -46,7 +54,11 @@ def test_pages_rendered_ahead_build_the_same_site(large: Path, tmp_path: Path) -
     assert found, said[-3000:]
     # The later pages weighing half: mortem's section pages, first, are the largest.
     assert int(found[1]) >= len(pages) // 2 and int(found[2]) == len(pages)
-    assert two == one
+    filled = re.search(r", (\d+) filled into the theme on a second core", said)
+    assert filled, said[-3000:]
+    assert int(filled[1]) == int(len(pages) * WORKER_SHARE)
+    assert two == one  # every page, the search index and the sitemap byte for byte
+    assert _scratch() <= before, "the worker's scratch folder is dropped"
 
 
 def test_pages_rendered_ahead_are_kept_for_the_next_build(large: Path, tmp_path: Path) -> None:

@@ -234,6 +234,10 @@ class Background(Generic[R]):
         finally:
             self._pool.shutdown(wait=False)
 
+    def done(self) -> bool:
+        """Whether the work has ended, its result ready (or its worker dead)."""
+        return self._future.done()
+
     def cancel(self) -> None:
         """Stop the work, unfinished (the caller failed, or needs it no more): its worker is
         ended, or this process would wait for it when it exits. (The executor's own way to

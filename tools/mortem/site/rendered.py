@@ -205,7 +205,7 @@ class RenderedPages:
 
     def finish(self) -> str | None:
         """After a build, or a failed one: stop listening, drop entries long unused, and say
-        what the build reused (None when it rendered no page)."""
+        what the build reused (None when it rendered no page), for the hook to log."""
         for pending in self._pending.values():
             for name in _LOGGERS:
                 logging.getLogger(name).removeHandler(pending.heard)
@@ -217,14 +217,14 @@ class RenderedPages:
         if self.store is not None:
             self.store.prune(KIND, self.pages)
         if self.refused is not None:
-            return f"mortem: every page rendered afresh: {self.refused}" if self.store is not None else None
+            return f"every page rendered afresh: {self.refused}" if self.store is not None else None
         said = (
             [f"{self.reused} of {self.pages} pages reused from the cache"] if self.store is not None else []
         )
         if self.ahead:
             of = "" if said else f" of {self.pages} pages"
             said.append(f"{self.ahead}{of} rendered ahead on a second core")
-        return "mortem: " + ", ".join(said) if said and self.pages else None
+        return ", ".join(said) if said and self.pages else None
 
 
 def _refusal(config: MkDocsConfig) -> str | None:
@@ -289,11 +289,7 @@ def _render_quietly(
     """In the worker: each page's Markdown and rendering, for those that logged nothing and
     are not kept. What the worker logs goes nowhere: MkDocs says it when it renders that
     page itself."""
-    heard = _Heard()
-    for name in _LOGGERS:
-        logger = logging.getLogger(name)
-        logger.handlers = [heard]
-        logger.propagate = False
+    heard = hush_worker()
     found: dict[str, tuple[str, Rendered]] = {}
     for page in pages:
         heard.anything = False
@@ -308,6 +304,18 @@ def _render_quietly(
         if markdown is not None and page.content is not None and not heard.anything:
             found[page.file.src_uri] = (markdown, _rendering(page.content, page))
     return found
+
+
+def hush_worker() -> _Heard:
+    """In a forked worker: what MkDocs and Python-Markdown log goes nowhere, but the
+    returned handler notes that something was (MkDocs says it when this process does that
+    page's work itself)."""
+    heard = _Heard()
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = [heard]
+        logger.propagate = False
+    return heard
 
 
 def _surroundings(config: MkDocsConfig, files: Files) -> str:

@@ -1,0 +1,169 @@
+"""mortem.site.built: how MkDocs takes the pages a worker filled into the theme's template,
+and when no worker is started. A real `mkdocs build` with the worker is in
+tests/acceptance/test_site_ahead.py."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from jinja2 import DictLoader, Environment
+
+from mortem.site import built
+from mortem.site.built import BLANK, FilledAhead, fill_ahead
+
+HOOK = "hooks/mortem_site.py"
+
+
+class _Worker:
+    """Stands in for the forked worker's Background: running until `end()`."""
+
+    def __init__(self, running: bool = True, patience: int | None = None) -> None:
+        self.running = running
+        self.patience = patience  # looks at it before the test fails, if limited
+        self.collected = self.cancelled = False
+
+    def done(self) -> bool:
+        if self.patience is not None:
+            self.patience -= 1
+            assert self.patience >= 0, "waited for a page the worker had left"
+        return not self.running
+
+    def end(self) -> None:
+        self.running = False
+
+    def result(self) -> int:
+        self.collected = True
+        return 0
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def _page(source: str, template: str | None = None) -> Any:
+    meta = {"template": BLANK}  # as fill_ahead left it
+    return SimpleNamespace(file=SimpleNamespace(src_uri=source), meta=meta, own=template)
+
+
+def _filled(tmp_path: Path, pages: list[Any], worker: _Worker) -> FilledAhead:
+    env = Environment(loader=DictLoader({"main.html": "main {{ title }}", "own.html": "own {{ title }}"}))
+    templates: dict[str, object] = {
+        page.file.src_uri: built._NONE if page.own is None else page.own for page in pages
+    }
+    positions = {page.file.src_uri: n for n, page in enumerate(pages)}
+    filled = FilledAhead(env, positions, templates, worker, tmp_path)  # type: ignore[arg-type]
+    for page in pages:
+        assert filled.context({"title": page.file.src_uri}, page) == {"title": page.file.src_uri}
+    return filled
+
+
+def test_a_page_the_worker_wrote_is_taken_and_its_template_put_back(tmp_path: Path) -> None:
+    first, second = _page("a.md"), _page("b.md", template="own.html")
+    filled = _filled(tmp_path, [first, second], _Worker())
+    (tmp_path / "0.html").write_text("<html>a from the worker</html>")
+    (tmp_path / "1.html").write_text("<html>b from the worker</html>")
+    assert filled.html("", first) == "<html>a from the worker</html>"
+    assert filled.html("", second) == "<html>b from the worker</html>"
+    assert "template" not in first.meta and second.meta == {"template": "own.html"}
+    assert filled.taken == 2
+    other = _page("c.md")
+    assert filled.html("<html>c</html>", other) == "<html>c</html>"  # not the worker's: as is
+
+
+def test_a_page_the_worker_left_is_filled_here_without_waiting(tmp_path: Path) -> None:
+    first, second = _page("a.md"), _page("b.md", template="own.html")
+    worker = _Worker(patience=4)  # still running: the marks alone must be enough
+    filled = _filled(tmp_path, [first, second], worker)
+    (tmp_path / "0.left").touch()
+    (tmp_path / "1.left").touch()
+    assert filled.html("", first) == "main a.md"
+    assert filled.html("", second) == "own b.md"  # with the page's own template
+    assert filled.taken == 0
+
+
+def test_pages_the_worker_never_reached_are_filled_here(tmp_path: Path) -> None:
+    page = _page("a.md")
+    filled = _filled(tmp_path, [page], _Worker(running=False))  # it died, or ended early
+    assert filled.html("", page) == "main a.md"
+
+
+def test_a_page_not_written_yet_is_waited_for(tmp_path: Path) -> None:
+    page = _page("a.md")
+    worker = _Worker()
+    filled = _filled(tmp_path, [page], worker)
+
+    def write_later() -> None:
+        time.sleep(0.1)
+        (tmp_path / ".0.html").write_text("<html>late</html>")
+        (tmp_path / ".0.html").rename(tmp_path / "0.html")
+
+    writer = threading.Thread(target=write_later)
+    writer.start()
+    assert filled.html("", page) == "<html>late</html>"
+    writer.join()
+
+
+def test_finish_drops_the_scratch_folder_and_ends_a_running_worker(tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    running = _Worker()
+    assert _filled(scratch, [], running).finish() is None
+    assert running.cancelled and not scratch.exists()
+    scratch.mkdir()
+    ended = _Worker(running=False)
+    filled = _filled(scratch, [], ended)
+    filled.taken = 3
+    assert filled.finish() == "3 filled into the theme on a second core"
+    assert ended.collected and not ended.cancelled
+
+
+class _Search:
+    def on_page_context(self) -> None: ...
+
+
+_Search.__module__ = "material.plugins.search.plugin"
+
+
+class _Other:
+    def on_post_page(self) -> None: ...
+
+
+def _mine() -> None: ...
+
+
+_mine.__module__ = HOOK
+
+
+def _config(**events: list[object]) -> Any:
+    every = {
+        "nav": [_mine],
+        "env": [_mine],
+        "page_context": [_Search().on_page_context, _mine],
+        "post_page": [_mine],
+    }
+    return SimpleNamespace(plugins=SimpleNamespace(events={**every, **events}))
+
+
+class _Files:
+    def documentation_pages(self, inclusion: object = None) -> list[Any]:
+        raise AssertionError("a refused build lists no pages")
+
+
+@pytest.mark.parametrize(
+    ("config", "started", "nav"),
+    [
+        (_config(), ("serve", False), object()),  # serve shows drafts
+        (_config(), ("build", True), object()),  # --dirty builds only some pages
+        (_config(), None, object()),  # not started by the command line
+        (_config(), ("build", False), None),  # no navigation seen
+        (_config(post_page=[_mine, _Other().on_post_page]), ("build", False), object()),
+        (_config(page_context=[_Other().on_post_page]), ("build", False), object()),
+        (_config(nav=[_mine, _Other().on_post_page]), ("build", False), object()),  # a later nav
+    ],
+)
+def test_no_worker_where_mkdocs_would_build_differently(config: Any, started: Any, nav: Any) -> None:
+    assert fill_ahead(config, Environment(), _Files(), nav, started, HOOK) is None  # type: ignore[arg-type]

@@ -40,7 +40,7 @@ def _build(root: Path, site: Path, workers: str, cache: bool = False) -> tuple[s
 
 
 def _scratch() -> set[Path]:
-    return set(Path(tempfile.gettempdir()).glob("mortem-filled-*"))
+    return set(Path(tempfile.gettempdir()).glob("mortem-handoff-*"))
 
 
 def test_pages_rendered_ahead_build_the_same_site(large: Path, tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_pages_rendered_ahead_build_the_same_site(large: Path, tmp_path: Path) -
     assert filled, said[-3000:]
     assert int(filled[1]) == int(len(pages) * WORKER_SHARE)
     assert two == one  # every page, the search index and the sitemap byte for byte
-    assert _scratch() <= before, "the worker's scratch folder is dropped"
+    assert _scratch() <= before, "the workers' scratch folders are dropped"
 
 
 def test_pages_rendered_ahead_are_kept_for_the_next_build(large: Path, tmp_path: Path) -> None:

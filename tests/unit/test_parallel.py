@@ -7,6 +7,7 @@ file's own rules and send back slim copies (mortem.archive.slim) for the archive
 from __future__ import annotations
 
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -368,3 +369,51 @@ def test_work_in_the_background_gives_its_result_or_is_ended(monkeypatch: pytest
     assert time.monotonic() - started < 10
     monkeypatch.setenv("MORTEM_WORKERS", "1")
     assert parallel.in_background(lambda: 1) is None
+
+
+def test_a_handoff_gives_each_item_as_the_worker_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's workers hand pages over one at a time: this process takes the first while
+    the worker is still making the last, and does the ones the worker left itself."""
+    import os
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+
+    def work(handoff: parallel.Handoff) -> int:
+        handoff.put(0, b"first")
+        handoff.leave(1)
+        time.sleep(0.5)
+        handoff.put(2, b"last")
+        return 2
+
+    handoff = parallel.Handoff.start(work)
+    assert handoff is not None
+    started = time.monotonic()
+    assert handoff.take(0) == b"first"
+    assert handoff.take(1) is None
+    assert time.monotonic() - started < 0.4, "taken before the worker ended"
+    assert handoff.take(2) == b"last"
+    folder = handoff.folder
+    assert sorted(os.listdir(folder)) == ["0", "1.left", "2"]  # nothing half written is left
+    handoff.close()
+    assert not folder.exists()
+
+
+def test_a_handoff_whose_worker_ends_early_gives_nothing_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+
+    def dies(handoff: parallel.Handoff) -> int:
+        handoff.put(0, b"made")
+        os._exit(1)  # killed, out of memory: the items it never made are done here
+
+    handoff = parallel.Handoff.start(dies)
+    assert handoff is not None
+    assert handoff.take(0) == b"made"
+    assert handoff.take(1) is None
+    handoff.close()
+    monkeypatch.setenv("MORTEM_WORKERS", "1")
+    before = set(Path(tempfile.gettempdir()).glob("mortem-handoff-*"))
+    assert parallel.Handoff.start(dies) is None
+    assert set(Path(tempfile.gettempdir()).glob("mortem-handoff-*")) <= before, "no folder left"

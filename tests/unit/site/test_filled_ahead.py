@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from jinja2 import DictLoader, Environment
 
+from mortem.parallel import Handoff
 from mortem.site import built
 from mortem.site.built import BLANK, FilledAhead, fill_ahead
 
@@ -55,7 +56,9 @@ def _filled(tmp_path: Path, pages: list[Any], worker: _Worker) -> FilledAhead:
         page.file.src_uri: built._NONE if page.own is None else page.own for page in pages
     }
     positions = {page.file.src_uri: n for n, page in enumerate(pages)}
-    filled = FilledAhead(env, positions, templates, worker, tmp_path)  # type: ignore[arg-type]
+    handoff = Handoff(tmp_path)
+    handoff._background = worker  # type: ignore[assignment]
+    filled = FilledAhead(env, positions, templates, handoff)
     for page in pages:
         assert filled.context({"title": page.file.src_uri}, page) == {"title": page.file.src_uri}
     return filled
@@ -64,10 +67,10 @@ def _filled(tmp_path: Path, pages: list[Any], worker: _Worker) -> FilledAhead:
 def test_a_page_the_worker_wrote_is_taken_and_its_template_put_back(tmp_path: Path) -> None:
     first, second = _page("a.md"), _page("b.md", template="own.html")
     filled = _filled(tmp_path, [first, second], _Worker())
-    (tmp_path / "0.html").write_text("<html>a from the worker</html>")
-    (tmp_path / "1.html").write_text("<html>b from the worker</html>")
+    filled.handoff.put(0, b"<html>a from the worker</html>")
+    filled.handoff.put(1, "<html>b from the worker: é</html>".encode())
     assert filled.html("", first) == "<html>a from the worker</html>"
-    assert filled.html("", second) == "<html>b from the worker</html>"
+    assert filled.html("", second) == "<html>b from the worker: é</html>"
     assert "template" not in first.meta and second.meta == {"template": "own.html"}
     assert filled.taken == 2
     other = _page("c.md")
@@ -78,8 +81,8 @@ def test_a_page_the_worker_left_is_filled_here_without_waiting(tmp_path: Path) -
     first, second = _page("a.md"), _page("b.md", template="own.html")
     worker = _Worker(patience=4)  # still running: the marks alone must be enough
     filled = _filled(tmp_path, [first, second], worker)
-    (tmp_path / "0.left").touch()
-    (tmp_path / "1.left").touch()
+    filled.handoff.leave(0)
+    filled.handoff.leave(1)
     assert filled.html("", first) == "main a.md"
     assert filled.html("", second) == "own b.md"  # with the page's own template
     assert filled.taken == 0
@@ -98,8 +101,7 @@ def test_a_page_not_written_yet_is_waited_for(tmp_path: Path) -> None:
 
     def write_later() -> None:
         time.sleep(0.1)
-        (tmp_path / ".0.html").write_text("<html>late</html>")
-        (tmp_path / ".0.html").rename(tmp_path / "0.html")
+        filled.handoff.put(0, b"<html>late</html>")
 
     writer = threading.Thread(target=write_later)
     writer.start()
@@ -167,3 +169,48 @@ class _Files:
 )
 def test_no_worker_where_mkdocs_would_build_differently(config: Any, started: Any, nav: Any) -> None:
     assert fill_ahead(config, Environment(), _Files(), nav, started, HOOK) is None  # type: ignore[arg-type]
+
+
+class _Indexing:
+    """A search plugin's page_context as Material's does it: index, strip the attributes."""
+
+    def __init__(self) -> None:
+        self.indexed: list[str] = []
+
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> None:
+        self.indexed.append(page.file.src_uri)
+        page.content = page.content.replace(' data-search-exclude="x"', "")
+
+
+_Indexing.__module__ = "material.plugins.search.plugin"
+
+
+def test_the_worker_skips_search_indexing_only_where_it_changes_nothing() -> None:
+    search = _Indexing()
+    seen: list[str] = []
+
+    def other(context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        seen.append(page.file.src_uri)
+        return {**context, "other": True}
+
+    def mine(context: Any, *, page: Any, config: Any, nav: Any) -> None:
+        return None  # None keeps the context, as MkDocs runs an event
+
+    handlers = [search.on_page_context, other, mine]
+
+    def run_all(context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        for handler in handlers:
+            context = handler(context, page=page, config=config, nav=nav) or context
+        return context
+
+    config = SimpleNamespace(
+        plugins=SimpleNamespace(events={"page_context": handlers}, on_page_context=run_all)
+    )
+    plain = SimpleNamespace(file=SimpleNamespace(src_uri="plain.md"), content="<p>text</p>")
+    marked = SimpleNamespace(
+        file=SimpleNamespace(src_uri="marked.md"), content='<p data-search-exclude="x">t</p>'
+    )
+    assert built._page_context({}, plain, config, None) == {"other": True}  # type: ignore[arg-type]
+    assert built._page_context({}, marked, config, None) == {"other": True}  # type: ignore[arg-type]
+    assert search.indexed == ["marked.md"] and seen == ["plain.md", "marked.md"]
+    assert marked.content == "<p>t</p>"  # stripped, as MkDocs's own run would

@@ -1,30 +1,27 @@
 """Pages whose theme template a forked worker fills while MkDocs fills the others.
 
 Once every page is converted, MkDocs fills the theme's template for one page at a time: with
-Material, 1.7 ms a page, and 0.95 ms more for the search plugin to index it; a third of a
-build of 1,000 postmortems without mortem's cache, and more of one with it. In a build of
-200 pages or more, when every page is converted (`on_env`), a forked worker fills the
-template of the later pages, in order and as MkDocs would, each into a file of a scratch
-folder. MkDocs gives each of those pages an empty template (the `template` a page's meta
-may name, put back once the page is built), still indexes it for search, and writes the
-worker's HTML (`on_post_page`), taking each page as soon as the worker has it. A page the
-worker could not fill without logging or failing is filled here instead, from the same
-context, so that what it says is said once.
+Material, 1.7 ms a page, and 0.95 ms more for the search plugin to index it; with writing
+the pages, 4.4-4.5 s of a 10.5 s build of 1,000 postmortems without mortem's cache, and
+more of one with it. In a build of 200 pages or more, when every page is converted
+(`on_env`), a forked worker fills the template of the later pages, in order and as MkDocs
+would, handing each over as a file (mortem.parallel.Handoff). MkDocs gives each of those pages an empty
+template (the `template` a page's meta may name, put back once the page is built), still
+indexes it for search, and writes the worker's HTML (`on_post_page`), taking each page as
+soon as the worker has it. A page the worker could not fill without logging or failing is
+filled here instead, from the same context, so that what it says is said once.
 
 It is used only where mortem knows everything that acts on a page at that stage: in
 `mkdocs build` (not `serve`, which shows drafts, nor a --dirty build), with nothing but a
-search plugin (MkDocs's or Material's) at `page_context` besides mortem, and nothing but
-mortem at `post_page` and `env`.
+search plugin (MkDocs's or Material's) at `page_context` besides mortem, nothing but mortem
+at `post_page` and `env`, and mortem last at `nav` (so that the worker has the navigation
+MkDocs builds with).
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mortem.site.rendered import MIN_AHEAD_PAGES, hush_worker
@@ -36,16 +33,16 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from mortem.parallel import Background
+    from mortem.parallel import Handoff
 
 # The worker's share of the pages, by count. For each of its pages the worker fills the
-# template and indexes the page (the search plugin changes the HTML it indexes), while this
-# process still indexes it and writes it, taking each as soon as the worker has it. At 1,000
-# postmortems this stage took 2.9-3.0 s with three quarters, 3.1 s with 0.65 and 3.3 s with
-# 0.85, against 4.4-4.5 s in one process.
-WORKER_SHARE = 0.75
+# template, while this process indexes the page for search and writes it, taking each as
+# soon as the worker has it. At 10,000 postmortems this stage took 16.2 s with 0.8, 18.4 s
+# with 0.7 and 17.1 s with 0.9 (20.3 s with 0.75 when the worker indexed each page too); at
+# 1,000, 0.75 to 0.92 were alike within the noise, about 2.4-2.6 s, against 4.4-4.5 s in one
+# process.
+WORKER_SHARE = 0.8
 BLANK = "mortem-filled-ahead.html"  # the empty template MkDocs fills for the worker's pages
-_WAIT = 0.002  # seconds between looks for a page the worker has not finished yet
 _COMMANDS = ("build", "gh-deploy")
 _SEARCH_PLUGINS = ("mkdocs.contrib.search", "material.plugins.search.plugin")
 
@@ -57,8 +54,7 @@ class FilledAhead:
     env: Environment
     positions: dict[str, int]  # the worker's pages by source: their place in its list
     templates: dict[str, object]  # their own `template` meta (_NONE if unset), put back
-    background: Background[int]
-    scratch: Path
+    handoff: Handoff
     contexts: dict[str, Any] = field(default_factory=dict)  # for a page filled here after all
     taken: int = 0  # pages built from the worker's HTML
 
@@ -82,36 +78,16 @@ class FilledAhead:
         else:
             page.meta["template"] = template
         context = self.contexts.pop(source)
-        html = self._from_worker(position)
-        if html is not None:
+        made = self.handoff.take(position)  # None: the worker left it (it logged or failed)
+        if made is not None:
             self.taken += 1
-            return html
+            return made.decode("utf-8")
         return self.env.get_template(_template_name(page)).render(context)
 
-    def _from_worker(self, position: int) -> str | None:
-        """The worker's HTML for its page at `position`, waiting for it; None when the worker
-        left that page (it logged or failed there) or ended without it."""
-        filled, left = self.scratch / f"{position}.html", self.scratch / f"{position}.left"
-        while True:
-            ended = self.background.done()  # before looking: a page written just before counts
-            try:
-                return filled.read_bytes().decode("utf-8")
-            except FileNotFoundError:
-                pass
-            except (OSError, UnicodeDecodeError):
-                return None
-            if ended or left.exists():
-                return None
-            time.sleep(_WAIT)
-
     def finish(self) -> str | None:
-        """After the build, or a failed one: end the worker if still running, drop the
-        scratch folder, and say how many pages the worker filled (for the hook to log)."""
-        if self.background.done():
-            self.background.result()  # lets its pool go
-        else:
-            self.background.cancel()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        """After the build, or a failed one: end the worker if still running, drop what it
+        handed over, and say how many pages it filled (for the hook to log)."""
+        self.handoff.close()
         return f"{self.taken} filled into the theme on a second core" if self.taken else None
 
 
@@ -141,11 +117,11 @@ def fill_ahead(
     pages = [file.page for file in built if file.page is not None]
     if len(pages) < MIN_AHEAD_PAGES or len(pages) != len(built):
         return None
+    from mortem.parallel import Handoff
+
     later = pages[len(pages) - int(len(pages) * WORKER_SHARE) :]
-    scratch = Path(tempfile.mkdtemp(prefix="mortem-filled-"))
-    background = _start(lambda: _fill(later, config, env, nav, built, scratch))
-    if background is None:
-        shutil.rmtree(scratch, ignore_errors=True)
+    handoff = Handoff.start(lambda handoff: _fill(later, config, env, nav, built, handoff))
+    if handoff is None:
         return None
     _add_blank(env)
     templates = {}
@@ -153,13 +129,7 @@ def fill_ahead(
         templates[page.file.src_uri] = page.meta.get("template", _NONE)
         page.meta["template"] = BLANK
     positions = {page.file.src_uri: position for position, page in enumerate(later)}
-    return FilledAhead(env, positions, templates, background, scratch)
-
-
-def _start(work: Callable[[], int]) -> Background[int] | None:
-    from mortem.parallel import in_background
-
-    return in_background(work)
+    return FilledAhead(env, positions, templates, handoff)
 
 
 def _known_handlers(config: MkDocsConfig, hook: str) -> bool:
@@ -170,16 +140,18 @@ def _known_handlers(config: MkDocsConfig, hook: str) -> bool:
     def mortem(handler: object) -> bool:
         return getattr(handler, "__module__", None) == hook
 
-    def search(handler: object) -> bool:
-        return type(getattr(handler, "__self__", None)).__module__ in _SEARCH_PLUGINS
-
     return (
         bool(events["nav"])
         and mortem(events["nav"][-1])
         and all(map(mortem, events["env"]))
         and all(map(mortem, events["post_page"]))
-        and all(mortem(handler) or search(handler) for handler in events["page_context"])
+        and all(mortem(handler) or _is_search(handler) for handler in events["page_context"])
     )
+
+
+def _is_search(handler: object) -> bool:
+    """Whether an event handler is MkDocs's or Material's search plugin's."""
+    return type(getattr(handler, "__self__", None)).__module__ in _SEARCH_PLUGINS
 
 
 def _add_blank(env: Environment) -> None:
@@ -199,12 +171,11 @@ def _fill(
     env: Environment,
     nav: Navigation,
     built: Sequence[File],
-    scratch: Path,
+    handoff: Handoff,
 ) -> int:
     """In the worker: each page's template filled as MkDocs fills it (mkdocs.commands.build
-    ._build_page), written to the scratch folder by its place in `pages` (whole, by a rename,
-    so that a file there is finished), or a mark that the page was left because filling it
-    logged or failed. The number of pages filled."""
+    ._build_page) and handed over by its place in `pages`, or left to the other process when
+    filling it logged or failed. The number of pages filled."""
     from mkdocs.commands.build import get_context
 
     heard = hush_worker()
@@ -216,7 +187,7 @@ def _fill(
         try:
             context = get_context(nav, built, config, page)
             template = env.get_template(_template_name(page))
-            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            context = _page_context(context, page, config, nav)
             html = template.render(context)
         except Exception:  # MkDocs meets it again in the other process, and reports it
             html = ""
@@ -224,10 +195,24 @@ def _fill(
             page.active = False
             config._current_page = None
         if heard.anything or not html.strip():
-            (scratch / f"{position}.left").touch()
+            handoff.leave(position)
             continue
-        writing = scratch / f".{position}.html"
-        writing.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
-        writing.rename(scratch / f"{position}.html")
+        handoff.put(position, html.encode("utf-8", errors="xmlcharrefreplace"))
         filled += 1
     return filled
+
+
+def _page_context(context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+    """The plugins' `page_context` as MkDocs runs it, less the search plugins' when the page's
+    HTML has no `data-search-` attribute. A search plugin indexes the page (for nothing, in
+    the worker: this process indexes it too) and, Material's, strips those attributes from
+    the HTML: without them, skipping it changes nothing the worker fills. Indexing was a
+    third of each page's time in the worker."""
+    if "data-search-" in (page.content or ""):
+        return config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+    for handler in config.plugins.events["page_context"]:
+        if not _is_search(handler):
+            result = handler(context, page=page, config=config, nav=nav)
+            if result is not None:  # as MkDocs runs an event: None keeps the context
+                context = result
+    return context

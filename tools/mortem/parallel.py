@@ -258,8 +258,9 @@ def in_background(work: Callable[[], R]) -> Background[R] | None:
 
 class Handoff:
     """A forked worker's results handed over one at a time, as files in a scratch folder, so
-    that this process takes each as soon as it is made: one result sent at the end made this
-    process wait for all of it (2.4 s at 10,000 pages), and hold it all at once.
+    that this process takes each as soon as it is made, without waiting for the whole work
+    (in_background's one result) nor holding all of it at once: the site's template worker
+    (mortem.site.built) hands over thousands of pages this way.
 
     The worker `put`s each item's bytes under its position (written whole, then renamed,
     so a file there is finished) or marks it `left` (this process does that item itself);

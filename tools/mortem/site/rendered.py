@@ -104,9 +104,9 @@ class _Pending:
 @dataclass
 class _Ahead:
     """The pages a forked worker renders while MkDocs renders the others here: the last
-    pages in MkDocs's order, half of the build's Markdown. Converting Markdown is two fifths of a
-    site's build without the cache, and MkDocs converts one page at a time. A page whose
-    rendering logged anything (a broken link) is left to MkDocs, which says it here."""
+    pages in MkDocs's order, half of the build's Markdown. Converting Markdown is two fifths
+    of a site's build without the cache, and MkDocs converts one page at a time. A page
+    whose rendering logged anything (a broken link) is left to MkDocs, which says it here."""
 
     sources: frozenset[str]
     background: Background[dict[str, tuple[str, Rendered]]]

@@ -382,7 +382,7 @@ def test_a_handoff_gives_each_item_as_the_worker_makes_it(monkeypatch: pytest.Mo
     def work(handoff: parallel.Handoff) -> int:
         handoff.put(0, b"first")
         handoff.leave(1)
-        time.sleep(0.5)
+        time.sleep(1.5)
         handoff.put(2, b"last")
         return 2
 
@@ -391,7 +391,7 @@ def test_a_handoff_gives_each_item_as_the_worker_makes_it(monkeypatch: pytest.Mo
     started = time.monotonic()
     assert handoff.take(0) == b"first"
     assert handoff.take(1) is None
-    assert time.monotonic() - started < 0.4, "taken before the worker ended"
+    assert time.monotonic() - started < 1.2, "taken before the worker ended"
     assert handoff.take(2) == b"last"
     folder = handoff.folder
     assert sorted(os.listdir(folder)) == ["0", "1.left", "2"]  # nothing half written is left

@@ -88,12 +88,6 @@ def owner_joiners() -> tuple[str, ...]:
 
 
 @cache
-def blame_anchors() -> re.Pattern[str]:
-    """Any blame phrase's anchor word: most lines have none, and one search rules them all out."""
-    return re.compile("|".join(sorted({re.escape(p.anchor) for p in blame_phrases()}, key=len, reverse=True)))
-
-
-@cache
 def vague_phrases() -> tuple[Phrase, ...]:
     return tuple(Phrase(p) for p in _data()["vague"]["phrases"])
 

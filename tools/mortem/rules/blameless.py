@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from mortem.findings import Issue, Severity
 from mortem.model import Postmortem, SourceLine
 from mortem.rules.base import Context, rule
-from mortem.words import Phrase, blame_anchors, blame_phrases, normalise
+from mortem.words import Phrase, blame_phrases, normalise
 
 
 def body_lines(doc: Postmortem) -> Iterator[SourceLine]:
@@ -77,13 +77,15 @@ def blame_language(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     # every phrase on every line was most of this rule's time.
     lines = list(body_lines(doc))
     present = _phrases_in(normalise("\n".join(line.text for line in lines)))
-    for line in lines if present else ():
-        yield from _blame_in(normalise(line.text), line.number, 0, present)
+    if present:
+        for line in lines:
+            yield from _blame_in(normalise(line.text), line.number, 0, present)
     for path in _front_texts(doc):
         value = _get(doc, path)
         if isinstance(value, str):
+            text = normalise(value)
             line_number, column = doc.locate(path)
-            yield from _blame_in(normalise(value), line_number, column - 1)
+            yield from _blame_in(text, line_number, column - 1, _phrases_in(text))
 
 
 def _front_texts(doc: Postmortem) -> Iterator[tuple[str | int, ...]]:
@@ -105,20 +107,15 @@ def _get(doc: Postmortem, path: tuple[str | int, ...]) -> object:
 
 
 def _phrases_in(text: str) -> tuple[Phrase, ...]:
-    """The blame phrases found anywhere in `text` (lines joined): a superset of those found
-    line by line, since the spaces of a phrase may also match a line break."""
+    """The blame phrases found anywhere in `text` (for the body, its lines joined: a superset
+    of those found line by line, since the spaces of a phrase may also match a line break)."""
     lowered = text.lower()
     return tuple(phrase for phrase in blame_phrases() if phrase.occurs_in(lowered))
 
 
-def _blame_in(
-    text: str, line: int, column_offset: int, phrases: tuple[Phrase, ...] | None = None
-) -> Iterator[Issue]:
+def _blame_in(text: str, line: int, column_offset: int, phrases: tuple[Phrase, ...]) -> Iterator[Issue]:
+    """Each place in `text` where one of `phrases` (those _phrases_in found) reads as blame."""
     lowered = text.lower()
-    if phrases is None:
-        if blame_anchors().search(lowered) is None:
-            return
-        phrases = blame_phrases()
     for phrase in phrases:
         for match in phrase.finditer(text, lowered):
             yield Issue(

@@ -167,8 +167,8 @@ def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
     archive: Path, monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
     """The site checks the archive first, on every core, and keeps the whole postmortems for
-    its pages, whose related incidents are found in two parts: the pages and the check are
-    as in one process."""
+    its pages, whose related incidents a worker finds from the end while this process makes
+    the other pages: the pages and the check are as in one process."""
     from mortem.site import pages, read_archive
 
     monkeypatch.chdir(archive)
@@ -179,7 +179,7 @@ def test_the_site_reads_on_two_cores_and_its_pages_are_the_same(
         read = read_archive(config, TODAY)
         assert all(doc.text for doc in read.docs), "whole postmortems, not slim copies"
         built[workers] = (read.check, pages(read.docs, config, TODAY))
-    assert pooled == [2, 1], "the check ran in two workers, the pages' related in two parts"
+    assert pooled == [2, 1], "the check ran in two workers, the pages' related in one more"
     assert built["2"] == built["1"]
 
 
@@ -417,3 +417,80 @@ def test_a_handoff_whose_worker_ends_early_gives_nothing_more(monkeypatch: pytes
     before = set(Path(tempfile.gettempdir()).glob("mortem-handoff-*"))
     assert parallel.Handoff.start(dies) is None
     assert set(Path(tempfile.gettempdir()).glob("mortem-handoff-*")) <= before, "no folder left"
+
+
+def test_items_from_both_ends_meet_and_each_is_done_once(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int], tmp_path: Path
+) -> None:
+    """The site's related incidents: a worker takes items from the end while this process
+    makes the other pages, then this process takes items from the start until they meet."""
+    import os
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    parent, count = os.getpid(), 200
+    started = tmp_path / "worker-started"
+
+    def work(item: int) -> tuple[int, bool]:
+        if item == count - 1:
+            started.touch()  # the worker's first item
+        time.sleep(0.005)
+        return item, os.getpid() == parent
+
+    def meanwhile() -> str:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return "the other pages"
+
+    done, other = parallel.from_both_ends(count, work, meanwhile, minimum=2)
+    assert other == "the other pages" and pooled == [1]
+    assert [item for item, _ in done] == list(range(count))  # each once, in order
+    here = [item for item, in_parent in done if in_parent]
+    assert here and here == list(range(len(here))), "this process took the first items"
+    assert len(here) < count, "the worker took the last ones"
+
+
+def test_from_both_ends_in_one_process_runs_meanwhile_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MORTEM_WORKERS", "1")
+    order: list[object] = []
+
+    def meanwhile() -> int:
+        order.append("meanwhile")
+        return 7
+
+    assert parallel.from_both_ends(3, lambda i: order.append(i) or i, meanwhile, minimum=2) == ([0, 1, 2], 7)
+    assert order == ["meanwhile", 0, 1, 2]  # as this process does it beside a worker
+
+
+def test_items_a_dying_worker_took_are_done_here(monkeypatch: pytest.MonkeyPatch, pooled: list[int]) -> None:
+    import os
+    import signal
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    parent = os.getpid()
+
+    def work(item: int) -> int:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return item * item
+
+    assert parallel.from_both_ends(10, work, lambda: None, minimum=2) == ([i * i for i in range(10)], None)
+    assert pooled == [1]
+
+
+def test_a_failure_meanwhile_ends_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+
+    def meanwhile() -> None:
+        raise ValueError("a page could not be made")
+
+    with pytest.raises(ValueError, match="a page could not be made"):
+        parallel.from_both_ends(10_000, lambda item: time.sleep(0.01), meanwhile, minimum=2)
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not multiprocessing.active_children(), "the worker was ended, not left running"

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mortem.archive import Loaded
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 # Below this many files, starting the workers (a fork each, ~10 ms) costs more than it saves.
 MIN_FILES = 200
@@ -190,6 +191,78 @@ def in_parts(count: int, work: Callable[[int, int], R], minimum: int | None = No
             return [first, *(cast(R, future.result()) for future in others)]
         except BrokenProcessPool:  # a worker was killed (out of memory?): the rest here
             return [first, *(work(start, end) for start, end in parts[1:])]
+
+
+def from_both_ends(
+    count: int, work: Callable[[int], R], meanwhile: Callable[[], T], minimum: int | None = None
+) -> tuple[list[R], T]:
+    """([work(i) for i in range(count)], meanwhile()), on two cores for a large `count`: a forked
+    worker takes items from the end while this process runs `meanwhile`, then this process
+    takes items from the start, and the two stop where they meet. Neither waits long for the
+    other, whatever `meanwhile` and each item cost (in_parts splits at a fixed point). Each
+    item is done once, here or there: the two claim items under one lock. `work` must only
+    read what this process holds and return something picklable; `meanwhile` runs here,
+    before any item here (as it does in one process). A worker that dies leaves the items it
+    took to this process. One process below `minimum` items (MIN_PART_ITEMS unless given)."""
+    least = MIN_PART_ITEMS if minimum is None else minimum
+    ends = _Ends(count) if count >= max(least, 1) and not _ONE_PROCESS[0] and processes() > 1 else None
+    background = in_background(ends.from_the_end(work)) if ends is not None else None
+    try:
+        later = meanwhile()
+    except BaseException:
+        if background is not None:
+            background.cancel()
+        raise
+    if ends is None or background is None:
+        return [work(i) for i in range(count)], later
+    mine = []
+    while (item := ends.first()) is not None:
+        mine.append(work(item))
+    theirs = background.result()  # the worker's items, last first
+    if theirs is None:  # it died: every item it took is done here
+        theirs = [work(i) for i in reversed(range(len(mine), count))]
+    return [*mine, *reversed(theirs)], later
+
+
+class _Ends:
+    """The items of from_both_ends not yet taken, [first, last), shared by this process and
+    its forked worker: made before the fork, in memory both map."""
+
+    def __init__(self, count: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.lock = context.Lock()
+        self.bounds = context.RawArray("q", [0, count])
+
+    def first(self) -> int | None:
+        """Here: the first item left, taken; None when none is left."""
+        with self.lock:
+            start, end = int(self.bounds[0]), int(self.bounds[1])
+            if start >= end:
+                return None
+            self.bounds[0] = start + 1
+            return start
+
+    def last(self) -> int | None:
+        """In the worker: the last item left, taken; None when none is left."""
+        with self.lock:
+            start, end = int(self.bounds[0]), int(self.bounds[1])
+            if start >= end:
+                return None
+            self.bounds[1] = end - 1
+            return end - 1
+
+    def from_the_end(self, work: Callable[[int], R]) -> Callable[[], list[R]]:
+        """The worker's task: work on the items it takes from the end, last first."""
+
+        def task() -> list[R]:
+            done = []
+            while (item := self.last()) is not None:
+                done.append(work(item))
+            return done
+
+        return task
 
 
 def _forked(

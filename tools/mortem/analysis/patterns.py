@@ -16,6 +16,7 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from mortem.analysis import kinds
 from mortem.analysis.actions import BUCKETS
@@ -40,6 +41,8 @@ from mortem.model import ID_PATTERN, ActionItem, Postmortem, RootCause
 # the development sets (heldout2, heldout3 and heldout4, strangers' words) chose 0.15: their
 # pooled recall rose from 0.40 at 0.17 to 0.54, precision went from 0.92 to 0.89, and below
 # 0.145 precision falls away. "heldout5" was written blind afterwards, to measure the choice.
+T = TypeVar("T")
+
 LINK_THRESHOLD = 0.15  # mean cosine at which two groups of root causes are one cause
 EDGE_MIN = 0.10  # pairs below this count as unrelated (0) when averaging (and are not searched)
 DETECTION_DISCOUNT = 0.5  # a detection cause's similarity counts for less; see _discount
@@ -209,17 +212,21 @@ def related(
 MIN_RELATED_PARTS = 500
 
 
-def related_to_each(docs: Sequence[Postmortem], config: Config, limit: int = 5) -> list[list[Link]]:
-    """related(doc, docs, ...) for every postmortem, in order: the site shows each page's.
-    About 1 ms a postmortem, so a large archive's are found in parts over the cores."""
-    from mortem.parallel import in_parts
+def related_to_each(
+    docs: Sequence[Postmortem], config: Config, limit: int, meanwhile: Callable[[], T]
+) -> tuple[list[list[Link]], T]:
+    """related(doc, docs, ...) for every postmortem, in order (the site shows each page's), and
+    meanwhile() (the site's other pages). About 1 ms a postmortem, so in a large archive a
+    forked worker finds the later ones while this process runs `meanwhile` and then finds the
+    first ones, until the two meet (mortem.parallel.from_both_ends)."""
+    from mortem.parallel import from_both_ends
 
-    _analyse(docs, config)  # once, before the parts: each part reads it
+    _analyse(docs, config)  # once, before the fork: both processes read it
 
-    def part(start: int, end: int) -> list[list[Link]]:
-        return [related(doc, docs, config, limit) for doc in docs[start:end]]
+    def one(index: int) -> list[Link]:
+        return related(docs[index], docs, config, limit)
 
-    return list(itertools.chain.from_iterable(in_parts(len(docs), part, MIN_RELATED_PARTS)))
+    return from_both_ends(len(docs), one, meanwhile, MIN_RELATED_PARTS)
 
 
 def recurrence_of(

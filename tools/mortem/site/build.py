@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from mortem.analysis import actions, metrics, response
-from mortem.analysis.patterns import find_patterns, related_to_each
+from mortem.analysis.patterns import Link, find_patterns, related_to_each
 from mortem.config import Config
 from mortem.model import Postmortem
 from mortem.render import exports, markup, paths, report_pages, site_pages
@@ -20,14 +20,14 @@ def all_pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[P
     # A tuple, which cannot change: the analysis behind `related` indexes it once, not per page.
     docs = tuple(docs)
     notes = notes_text(config)
-    generated = [
-        *_lists(docs, today, notes is not None),
-        *notes_page(notes),
-        *_postmortems(docs, config, today),
-        *_reports(docs, config, today),
-        *_rules(),
-        *_exports(docs, today),
-    ]
+
+    def others() -> tuple[list[Page], list[Page]]:
+        """The pages that show no related incidents: made while a worker finds those."""
+        before = [*_lists(docs, today, notes is not None), *notes_page(notes)]
+        return before, [*_reports(docs, config, today), *_rules(), *_exports(docs, today)]
+
+    links, (before, after) = related_to_each(docs, config, RELATED_SHOWN, others)
+    generated = [*before, *_postmortems(docs, config, today, links), *after]
     return [_chrome(page) for page in generated]
 
 
@@ -81,9 +81,11 @@ def _lists(docs: Sequence[Postmortem], today: date, notes: bool) -> Iterator[Pag
 RELATED_SHOWN = 3
 
 
-def _postmortems(docs: Sequence[Postmortem], config: Config, today: date) -> Iterator[Page]:
+def _postmortems(
+    docs: Sequence[Postmortem], config: Config, today: date, related: Sequence[Sequence[Link]]
+) -> Iterator[Page]:
     by_id = {d.id: d for d in docs}
-    for doc, links in zip(docs, related_to_each(docs, config, limit=RELATED_SHOWN), strict=True):
+    for doc, links in zip(docs, related, strict=True):
         shown = [(by_id[link.other], link.reasons) for link in links if link.other in by_id]
         cost = response.cost_usd(doc, config)
         yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown, cost))

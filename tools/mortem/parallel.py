@@ -9,7 +9,9 @@ which unpickles several times faster than the whole parse.
 
 The analysis of a large archive then splits its heaviest loops in parts (in_parts): a
 forked worker reads what this process holds without it being sent, and sends back only
-what it found.
+what it found. The site finds each page's related incidents from both ends
+(from_both_ends): a worker from the last page back while this process makes the other
+pages, then this process from the first page on, until the two meet.
 """
 
 from __future__ import annotations

@@ -494,3 +494,18 @@ def test_a_failure_meanwhile_ends_the_worker(monkeypatch: pytest.MonkeyPatch) ->
     while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not multiprocessing.active_children(), "the worker was ended, not left running"
+
+
+def test_without_a_shared_lock_the_items_are_done_here(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int]
+) -> None:
+    """A system with no shared memory for a lock (no /dev/shm) builds the site in one process."""
+    import multiprocessing.context
+
+    def no_lock(self: object) -> None:
+        raise OSError("no shared memory for a semaphore")
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", no_lock)
+    assert parallel.from_both_ends(10, lambda i: i, lambda: "pages", minimum=2) == (list(range(10)), "pages")
+    assert pooled == []  # no worker was started

@@ -207,7 +207,7 @@ def from_both_ends(
     before any item here (as it does in one process). A worker that dies leaves the items it
     took to this process. One process below `minimum` items (MIN_PART_ITEMS unless given)."""
     least = MIN_PART_ITEMS if minimum is None else minimum
-    ends = _Ends(count) if count >= max(least, 1) and not _ONE_PROCESS[0] and processes() > 1 else None
+    ends = _Ends.shared(count) if count >= max(least, 1) and not _ONE_PROCESS[0] and processes() > 1 else None
     background = in_background(ends.from_the_end(work)) if ends is not None else None
     try:
         later = meanwhile()
@@ -236,6 +236,15 @@ class _Ends:
         context = multiprocessing.get_context("fork")
         self.lock = context.Lock()
         self.bounds = context.RawArray("q", [0, count])
+
+    @classmethod
+    def shared(cls, count: int) -> _Ends | None:
+        """The items' ends in shared memory, or None where the system gives no shared lock
+        (no /dev/shm, say): the items are then done in this process, as for a small batch."""
+        try:
+            return cls(count)
+        except OSError:
+            return None
 
     def first(self) -> int | None:
         """Here: the first item left, taken; None when none is left."""

@@ -218,7 +218,7 @@ def from_both_ends(
     if ends is None or background is None:
         return [work(i) for i in range(count)], later
     mine = []
-    while (item := ends.first()) is not None:
+    while (item := ends.take(from_start=True)) is not None:
         mine.append(work(item))
     theirs = background.result()  # the worker's items, last first
     if theirs is None:  # it died: every item it took is done here
@@ -246,21 +246,16 @@ class _Ends:
         except OSError:
             return None
 
-    def first(self) -> int | None:
-        """Here: the first item left, taken; None when none is left."""
+    def take(self, from_start: bool) -> int | None:
+        """The first item left (this process takes from the start) or the last (the worker
+        takes from the end), taken; None when none is left."""
         with self.lock:
             start, end = int(self.bounds[0]), int(self.bounds[1])
             if start >= end:
                 return None
-            self.bounds[0] = start + 1
-            return start
-
-    def last(self) -> int | None:
-        """In the worker: the last item left, taken; None when none is left."""
-        with self.lock:
-            start, end = int(self.bounds[0]), int(self.bounds[1])
-            if start >= end:
-                return None
+            if from_start:
+                self.bounds[0] = start + 1
+                return start
             self.bounds[1] = end - 1
             return end - 1
 
@@ -269,7 +264,7 @@ class _Ends:
 
         def task() -> list[R]:
             done = []
-            while (item := self.last()) is not None:
+            while (item := self.take(from_start=False)) is not None:
                 done.append(work(item))
             return done
 

@@ -221,9 +221,8 @@ def from_both_ends(
     while (item := ends.take(from_start=True)) is not None:
         mine.append(work(item))
     theirs = background.result()  # the worker's items, last first
-    if theirs is None:  # it died: every item it took is done here
-        theirs = [work(i) for i in reversed(range(len(mine), count))]
-    return [*mine, *reversed(theirs)], later
+    rest = [work(i) for i in range(len(mine), count)] if theirs is None else theirs[::-1]  # None: it died
+    return [*mine, *rest], later
 
 
 class _Ends:

@@ -16,7 +16,6 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
 
 from mortem.analysis import kinds
 from mortem.analysis.actions import BUCKETS
@@ -35,8 +34,6 @@ from mortem.analysis.similarity import shared_terms as top_shared_terms
 from mortem.archive import same_facts
 from mortem.config import Config
 from mortem.model import ID_PATTERN, ActionItem, Postmortem, RootCause
-
-T = TypeVar("T")
 
 # Tuned on the "tune" set of tests/eval/recurrence (tests/eval/recurrence_eval.py), where
 # any link threshold from 0.145 to 0.17 gives the same precision (1.0). Within that plateau,
@@ -212,21 +209,18 @@ def related(
 MIN_RELATED_PARTS = 500
 
 
-def related_to_each(
-    docs: Sequence[Postmortem], config: Config, limit: int, meanwhile: Callable[[], T]
-) -> tuple[list[list[Link]], T]:
-    """related(doc, docs, ...) for every postmortem, in order (the site shows each page's), and
-    meanwhile() (the site's other pages). About 1 ms a postmortem, so in a large archive a
-    forked worker finds the later ones while this process runs `meanwhile` and then finds the
-    first ones, until the two meet (mortem.parallel.from_both_ends)."""
-    from mortem.parallel import from_both_ends
-
-    _analyse(docs, config)  # once, before the fork: both processes read it
+def related_by_position(
+    docs: Sequence[Postmortem], config: Config, limit: int
+) -> Callable[[int], list[Link]]:
+    """related(docs[i], docs, ...) by position, for every page of the site, with the archive
+    analysed now, once: a worker forked after this call reads the same analysis (about 1 ms a
+    postmortem, so the site finds them on two cores: mortem.parallel.from_both_ends)."""
+    _analyse(docs, config)
 
     def one(index: int) -> list[Link]:
         return related(docs[index], docs, config, limit)
 
-    return from_both_ends(len(docs), one, meanwhile, MIN_RELATED_PARTS)
+    return one
 
 
 def recurrence_of(

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from mortem.analysis import actions, metrics, response
-from mortem.analysis.patterns import Link, find_patterns, related_to_each
+from mortem.analysis.patterns import MIN_RELATED_PARTS, Link, find_patterns, related_by_position
 from mortem.config import Config
 from mortem.model import Postmortem
+from mortem.parallel import from_both_ends
 from mortem.render import exports, markup, paths, report_pages, site_pages
 from mortem.render.postmortem_page import postmortem_page
 from mortem.render.rules import rule_markdown
@@ -22,11 +23,13 @@ def all_pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[P
     notes = notes_text(config)
 
     def others() -> tuple[list[Page], list[Page]]:
-        """The pages that show no related incidents: made while a worker finds those."""
+        """The pages that show no related incidents: made while a worker finds those, from
+        the last postmortem back, before this process finds them from the first one on."""
         before = [*_lists(docs, today, notes is not None), *notes_page(notes)]
         return before, [*_reports(docs, config, today), *_rules(), *_exports(docs, today)]
 
-    links, (before, after) = related_to_each(docs, config, RELATED_SHOWN, others)
+    related = related_by_position(docs, config, RELATED_SHOWN)
+    links, (before, after) = from_both_ends(len(docs), related, others, MIN_RELATED_PARTS)
     generated = [*before, *_postmortems(docs, config, today, links), *after]
     return [_chrome(page) for page in generated]
 

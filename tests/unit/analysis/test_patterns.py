@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from recurrence_archive import write
 
+from mortem.analysis import patterns
 from mortem.analysis.patterns import Pattern, find_patterns, recurring_since, related
 from mortem.archive import load_archive
 from mortem.config import Config, config_from_table
@@ -88,6 +89,16 @@ def test_related_earlier_only_and_limit(sample: Config) -> None:
     links = related(doc, docs, sample, limit=2, earlier_only=True)
     assert len(links) == 2
     assert all(link.other < doc.id for link in links)
+
+
+def test_an_equal_sequence_finds_the_analysis_by_identity(sample: Config) -> None:
+    # The site asks with a new tuple of the postmortems the check analysed, for every page:
+    # its key must be the analysed one's object, not an equal one compared id by id.
+    docs = load_archive(sample)
+    analysed = patterns._analyse(tuple(docs), sample)
+    again = tuple(docs)
+    assert patterns._analyse(again, sample) is analysed
+    assert any(key[1] is patterns._identity(again)[0] for key in patterns._CACHE)
 
 
 def test_related_works_for_a_file_outside_the_archive(sample: Config, tmp_path: Path) -> None:

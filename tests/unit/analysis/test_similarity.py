@@ -49,6 +49,15 @@ def test_tfidf_cosine() -> None:
     assert shared_terms(a, b, 1) in (["disk"], ["full"])
 
 
+def test_vectors_share_one_string_per_term() -> None:
+    # Counts read in another process carry their own copy of each term (as pickling makes).
+    copies = [{"".join(["di", "sk"]): 1.0, "full": 1.0} for _ in range(3)]
+    first, *others = build_corpus(copies).vectors
+    for vector in others:
+        for mine, theirs in zip(first, vector, strict=True):
+            assert mine is theirs
+
+
 def test_rare_terms_weigh_more_than_common_ones() -> None:
     docs = [{"alert": 1.0, "disk": 1.0}] + [{"alert": 1.0, f"w{i}": 1.0} for i in range(9)]
     vector = build_corpus(docs).vectors[0]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mortem.render import markup as md
 from mortem.render.charts import Series, bar_chart, point_chart
@@ -19,6 +22,18 @@ SVG = "{http://www.w3.org/2000/svg}"
 def test_duration(minutes: int, shown: str) -> None:
     assert md.duration(timedelta(minutes=minutes)) == shown
     assert md.duration(None) == md.DASH
+
+
+_PART = st.sampled_from(["a", "b", "archive", "services", "x.md", ".", "..", ""])
+_PATH = st.lists(_PART, min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PATH, _PATH | st.just("."))
+def test_relative_links_match_relpath(target: str, folder: str) -> None:
+    if not target:
+        return  # relpath refuses an empty path; the site never links one
+    assert md._relative.__wrapped__(target, folder) == posixpath.relpath(target, folder)
 
 
 def test_text_neutralises_markdown_and_html() -> None:

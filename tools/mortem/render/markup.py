@@ -71,7 +71,28 @@ def relative(target: str, here: str) -> str:
 # times, and relpath normalises both paths on every call.
 @lru_cache(maxsize=65536)
 def _relative(target: str, folder: str) -> str:
-    return posixpath.relpath(target, folder)
+    """posixpath.relpath(target, folder). For the plain paths the site links (relative,
+    with no `.`, `..` or empty parts), without making both absolute first: relpath asks the
+    system for the working folder twice a call, which was half of what the archive lists
+    cost at 10,000 postmortems. Both paths sit under the same working folder, which drops
+    out of the comparison, so the result is the same."""
+    to, start = _plain_parts(target), _plain_parts(folder)
+    if to is None or start is None:
+        return posixpath.relpath(target, folder)
+    shared = 0
+    for mine, theirs in zip(start, to, strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    return "/".join([".."] * (len(start) - shared) + to[shared:]) or "."
+
+
+def _plain_parts(path: str) -> list[str] | None:
+    """The folders and name of a plain relative path ("." has none), or None."""
+    if path == ".":
+        return []
+    parts = path.split("/")
+    return None if any(part in ("", ".", "..") for part in parts) else parts
 
 
 def external_link(url: str | None, label: str | None = None) -> str:

@@ -68,13 +68,18 @@ def _lists(docs: Sequence[Postmortem], today: date, notes: bool) -> Iterator[Pag
     late = actions.overdue(open_rows)
     yield Page(paths.HOME, site_pages.home(docs, metrics.summary(docs, today), open_rows, late, notes))
     yield Page(paths.ARCHIVE, site_pages.archive_index(docs))
-    for service in sorted({s for d in docs for s in d.services}):
+    by_service: dict[str, list[Postmortem]] = {}
+    by_severity: dict[str, list[Postmortem]] = {}
+    for doc in docs:  # one pass, not one per service: an archive grows services as it grows
+        for service in dict.fromkeys(doc.services):
+            by_service.setdefault(service, []).append(doc)
+        if doc.severity:
+            by_severity.setdefault(doc.severity, []).append(doc)
+    for service, chosen in sorted(by_service.items()):
         here = paths.service_path(service)
-        chosen = [d for d in docs if service in d.services]
         yield Page(here, site_pages.filtered_index("Service", service, chosen, here))
-    for severity in sorted({d.severity for d in docs if d.severity}):
+    for severity, chosen in sorted(by_severity.items()):
         here = paths.severity_path(severity)
-        chosen = [d for d in docs if d.severity == severity]
         yield Page(here, site_pages.filtered_index("Severity", severity, chosen, here))
     yield Page(paths.FOLLOW_THROUGH, site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
 

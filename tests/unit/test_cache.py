@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from mortem import archive as archive_module
-from mortem import cache
+from mortem import cache, parallel
 from mortem import stamps as stamps_module
 from mortem.analysis.actions import OwnerLoad
 from mortem.analysis.patterns import find_patterns
@@ -137,6 +137,19 @@ def _recorded(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list
 
     def record(*args: Any, **kwargs: Any) -> Any:
         seen.append(next(a for a in args if isinstance(a, Path)))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, record)
+    return seen
+
+
+def _calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[tuple[Any, ...]]:
+    """The arguments of every call of `owner.name` in this process, from now on."""
+    seen: list[tuple[Any, ...]] = []
+    original = getattr(owner, name)
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        seen.append(args)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, record)
@@ -270,16 +283,28 @@ def test_the_stamps_and_facts_are_saved_again_only_once_a_64th_of_the_archive_is
         assert saved == expected
 
 
-@pytest.mark.parametrize("descriptor", [True, False], ids=["stat-in-folder", "stat-by-path"])
+@pytest.mark.parametrize(
+    ("descriptor", "ahead"),
+    [(True, False), (False, False), (True, True)],
+    ids=["stat-in-folder", "stat-by-path", "stats-taken-ahead"],
+)
 def test_unchanged_files_are_not_read_to_key_the_cache(
-    archive: Path, monkeypatch: pytest.MonkeyPatch, descriptor: bool
+    archive: Path, monkeypatch: pytest.MonkeyPatch, descriptor: bool, ahead: bool
 ) -> None:
     """The pre-commit case: files whose size, times and inode are as a previous run saved
     them are not read again. An edit that keeps the size and mtime still changes the ctime,
     so it is read. Where the platform cannot stat through a folder's descriptor, the stamps
-    are taken by path, with the same result."""
+    are taken by path, with the same result; in a large archive, they are taken by a forked
+    child while the files checked are read (here at any size, on two processes)."""
     if not descriptor:
         monkeypatch.setattr(os, "supports_dir_fd", set())
+    if ahead:
+        monkeypatch.setattr(stamps_module, "AHEAD_MIN", 0)
+        monkeypatch.setenv("MORTEM_WORKERS", "2")
+        forks, here = (
+            _calls(monkeypatch, parallel, "in_fork"),
+            _calls(monkeypatch, stamps_module.Stamps, "_unchanged"),
+        )
     folder = archive / "postmortems"
     _trust_stamps(archive, monkeypatch)
     read = _recorded(monkeypatch, archive_module, "read_bytes")
@@ -302,6 +327,19 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
     assert findings(archive, one) == result
     assert read == [one]  # and judged once
     assert result == uncached(monkeypatch, archive, one)
+    if ahead:
+        assert len(forks) >= 3, "each check with the cache took the stamps in a child"
+        assert not here, "and this process used what the child sent"
+
+
+def test_stamps_taken_ahead_are_used_only_against_the_stamps_they_were_read_with() -> None:
+    """A child's pass is trusted only if it read the stamps this process holds (saved at
+    the same moment: another run may save anew between the two) over as many files."""
+    sent = (5).to_bytes(8, "little") + bytes([1, 0, 1])
+    assert stamps_module._positions(sent, 5, 3) == [0, 2]
+    assert stamps_module._positions(sent, 6, 3) is None  # saved again since the child read them
+    assert stamps_module._positions(sent, 5, 4) is None  # another listing
+    assert stamps_module._positions(None, 5, 3) is None  # the child failed or died
 
 
 def test_a_file_swapped_for_a_symlink_out_of_the_repository_is_refused_despite_its_stamp(

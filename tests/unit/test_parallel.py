@@ -371,6 +371,23 @@ def test_work_in_the_background_gives_its_result_or_is_ended(monkeypatch: pytest
     assert parallel.in_background(lambda: 1) is None
 
 
+def test_a_quick_fork_gives_its_bytes_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """in_fork (the pre-commit check's stamps): the child's bytes, made in the child; None
+    when the work fails there, or when only one process may run."""
+    import os
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    here = os.getpid()
+    done = parallel.in_fork(lambda: str(os.getpid()).encode())
+    assert done is not None
+    made_in = done.result()
+    assert made_in is not None and int(made_in) != here
+    failed = parallel.in_fork(lambda: bytes(1 // 0))
+    assert failed is not None and failed.result() is None
+    monkeypatch.setenv("MORTEM_WORKERS", "1")
+    assert parallel.in_fork(lambda: b"") is None
+
+
 def test_a_handoff_gives_each_item_as_the_worker_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """The site's workers hand pages over one at a time: this process takes the first while
     the worker is still making the last, and does the ones the worker left itself."""

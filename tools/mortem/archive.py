@@ -213,6 +213,13 @@ class Reader:
         self._archive_hashes = found
         return found
 
+    def sweep_ahead(self) -> None:
+        """Have the archive's stamps taken on another core while this run reads and checks
+        its files (Stamps.sweep_ahead), for archive_hashes to find them ready."""
+        if self._stamps is not None and self._archive_hashes is None:
+            folder = self.config.archive_dir
+            self._stamps.sweep_ahead(folder, self.archive_names(), self.config.max_file_bytes)
+
     def content_hash(self, path: Path) -> str | None:
         """The hash of the file's bytes (read now unless this run has), None if unreadable.
         Only the bytes: decoding them would add nothing to the key."""

@@ -66,6 +66,7 @@ def check_paths(paths: Sequence[Path], config: Config, today: date | None = None
     files = expand(paths, config)
     reader = Reader(config)
     ids = ids_of(files) | reader.archive_ids()
+    reader.sweep_ahead()
     # The archive is read only if a rule asks for it: with the cache, through the same
     # reader, so a file both checked and compared with the others is read once; without,
     # as slim copies on every core (ArchiveView).

@@ -334,6 +334,53 @@ def in_background(work: Callable[[], R]) -> Background[R] | None:
     return None if started is None else Background(started[0], started[1][0])
 
 
+class Forked:
+    """Bytes made by a child forked with os.fork alone and read back through a pipe
+    (in_fork), for work of a few milliseconds: making an executor would import
+    concurrent.futures and multiprocessing, which takes longer than such work."""
+
+    def __init__(self, pid: int, reading: int) -> None:
+        self._pid = pid
+        self._reading = reading
+
+    def result(self) -> bytes | None:
+        """The child's bytes, waiting for them; None when it failed or died."""
+        with os.fdopen(self._reading, "rb") as stream:
+            data = stream.read()
+        _, status = os.waitpid(self._pid, 0)
+        return data if os.waitstatus_to_exitcode(status) == 0 else None
+
+
+def in_fork(work: Callable[[], bytes]) -> Forked | None:
+    """work() in a forked child while this process goes on; None when only one process may
+    run or none can be forked. `work` must only read and must not print. Its bytes must fit
+    in the pipe (64 KB on Linux) for the child to end before they are read: a child
+    whose result is never asked for then ends by itself."""
+    if processes() < 2:
+        return None
+    try:
+        reading, writing = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return None
+    if pid == 0:  # the child: its result, then out without running this process's exit work
+        code = 1
+        try:
+            os.close(reading)
+            with os.fdopen(writing, "wb") as stream:
+                stream.write(work())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writing)
+    return Forked(pid, reading)
+
+
 class Handoff:
     """A forked worker's results handed over one at a time, as files in a scratch folder, so
     that this process takes each as soon as it is made, without waiting for the whole work

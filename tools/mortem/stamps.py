@@ -90,15 +90,11 @@ class Stamps:
         if not saved:
             return {}
         sent = _positions(flags, written, len(names))
-        known: dict[str, str] = {}
-        current, trusted = self.current, self._trusted
-        for position in self._unchanged(folder, names, max_bytes) if sent is None else sent:
-            name = names[position]
-            entry = saved[name]
-            current[name] = entry
-            trusted.add(name)
-            known[name] = entry.rpartition(" ")[2]
-        return known
+        positions = self._unchanged(folder, names, max_bytes) if sent is None else sent
+        entries = {name: saved[name] for name in map(names.__getitem__, positions)}
+        self.current.update(entries)
+        self._trusted.update(entries)
+        return {name: entry.rpartition(" ")[2] for name, entry in entries.items()}
 
     def _unchanged(self, folder: Path, names: list[str], max_bytes: int) -> Iterator[int]:
         """The positions in `names` of the files whose stamp is as saved and settled."""

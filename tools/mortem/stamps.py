@@ -85,8 +85,8 @@ class Stamps:
         """The saved hash of each file of `folder` (by name) whose stamp is as saved and can
         be trusted, in one pass over the archive (made ahead by sweep_ahead, if started)."""
         ahead, self._ahead = self._ahead, None
+        written, saved = self.saved()  # loaded here while the child may still be at work
         flags = ahead.result() if ahead is not None else None
-        written, saved = self.saved()
         if not saved:
             return {}
         sent = _positions(flags, written, len(names))

@@ -12,7 +12,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -129,27 +129,24 @@ def _reword_timeline(path: Path, note: str = "reworded in review") -> None:
     _edit(path, "## Timeline\n", f"## Timeline\n\n<!-- {note} -->\n")
 
 
-def _recorded(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Path]:
-    """Every path `owner.name` (Reader.read, Reader._parsed, read_bytes) is called with, from
-    now on and while the monkeypatch lasts."""
-    seen: list[Path] = []
+def _first_path(args: tuple[Any, ...]) -> Path:
+    return next(a for a in args if isinstance(a, Path))
+
+
+def _recorded(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: object,
+    name: str,
+    pick: Callable[[tuple[Any, ...]], Any] = _first_path,
+) -> list[Any]:
+    """What `pick` takes from the arguments of every call of `owner.name` in this process
+    (by default the path of Reader.read, Reader._parsed, read_bytes), from now on and while
+    the monkeypatch lasts."""
+    seen: list[Any] = []
     original = getattr(owner, name)
 
     def record(*args: Any, **kwargs: Any) -> Any:
-        seen.append(next(a for a in args if isinstance(a, Path)))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(owner, name, record)
-    return seen
-
-
-def _calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[tuple[Any, ...]]:
-    """The arguments of every call of `owner.name` in this process, from now on."""
-    seen: list[tuple[Any, ...]] = []
-    original = getattr(owner, name)
-
-    def record(*args: Any, **kwargs: Any) -> Any:
-        seen.append(args)
+        seen.append(pick(args))
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, record)
@@ -302,8 +299,8 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
         monkeypatch.setattr(stamps_module, "AHEAD_MIN", 0)
         monkeypatch.setenv("MORTEM_WORKERS", "2")
         forks, here = (
-            _calls(monkeypatch, parallel, "in_fork"),
-            _calls(monkeypatch, stamps_module.Stamps, "_unchanged"),
+            _recorded(monkeypatch, parallel, "in_fork", pick=tuple),
+            _recorded(monkeypatch, stamps_module.Stamps, "_unchanged", pick=tuple),
         )
     folder = archive / "postmortems"
     _trust_stamps(archive, monkeypatch)

@@ -295,3 +295,30 @@ def test_patterns_past_the_leading_ones_take_a_line_each(
         "[2026-10-07](2026-10-07-second.md); open items: 2 detection" in patterns
     )
     assert broken_links(site) == []
+
+
+def test_the_archive_links_each_service_and_severity_page_the_site_makes(
+    write: Writer, config: Config, load: Load
+) -> None:
+    """The pages of each service and severity, and the archive's links to them, come from one
+    grouping: every page linked, in name order, and each postmortem listed once per page."""
+    write("2026-08-03", "payments", services=["payments", "checkout"], severity="SEV1")
+    write("2026-09-10", "api", services=["api"], severity="SEV2")
+    write("2026-10-07", "checkout", services=["checkout", "checkout"], severity="SEV2")  # twice: PM004
+    site = by_path(pages(load(), config, TODAY))
+    made = sorted(p for p in site if p.startswith("archive/") and p != "archive/index.md")
+    assert made == [
+        "archive/service/api.md",
+        "archive/service/checkout.md",
+        "archive/service/payments.md",
+        "archive/severity/sev1.md",
+        "archive/severity/sev2.md",
+    ]
+    archive = site["archive/index.md"]
+    assert "By service: [api](service/api.md) · [checkout](service/checkout.md) · [payments]" in archive
+    assert "By severity: [SEV1](severity/sev1.md) · [SEV2](severity/sev2.md)" in archive
+    checkout = site["archive/service/checkout.md"]
+    assert "2 postmortems, newest first" in checkout
+    assert checkout.count("2026-08-03-payments.md") == 1 and checkout.count("2026-10-07-checkout.md") == 1
+    assert "2026-09-10-api.md" not in checkout
+    assert broken_links(site) == []

@@ -134,10 +134,10 @@ def archive_lines(docs: Sequence[Postmortem], here: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def archive_index(docs: Sequence[Postmortem]) -> str:
+def archive_index(docs: Sequence[Postmortem], services: Sequence[str], severities: Sequence[str]) -> str:
+    """The archive page: links to the pages of `services` and `severities` (those the site
+    makes), then every postmortem, newest first."""
     here = paths.ARCHIVE
-    services = sorted({s for d in docs for s in d.services})
-    severities = sorted({d.severity for d in docs if d.severity})
     lines = [
         "# Archive",
         "",

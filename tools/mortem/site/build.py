@@ -67,21 +67,31 @@ def _lists(docs: Sequence[Postmortem], today: date, notes: bool) -> Iterator[Pag
     open_rows = actions.open_actions(docs, today)
     late = actions.overdue(open_rows)
     yield Page(paths.HOME, site_pages.home(docs, metrics.summary(docs, today), open_rows, late, notes))
-    yield Page(paths.ARCHIVE, site_pages.archive_index(docs))
+    by_service, by_severity = _facets(docs)
+    yield Page(paths.ARCHIVE, site_pages.archive_index(docs, list(by_service), list(by_severity)))
+    for service, chosen in by_service.items():
+        here = paths.service_path(service)
+        yield Page(here, site_pages.filtered_index("Service", service, chosen, here))
+    for severity, chosen in by_severity.items():
+        here = paths.severity_path(severity)
+        yield Page(here, site_pages.filtered_index("Severity", severity, chosen, here))
+    yield Page(paths.FOLLOW_THROUGH, site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
+
+
+def _facets(
+    docs: Sequence[Postmortem],
+) -> tuple[dict[str, list[Postmortem]], dict[str, list[Postmortem]]]:
+    """Each service's and each severity's postmortems, by name: the pages the site makes for
+    them and the links the archive page gives to those pages, decided once. One pass, not
+    one per service: an archive grows services as it grows."""
     by_service: dict[str, list[Postmortem]] = {}
     by_severity: dict[str, list[Postmortem]] = {}
-    for doc in docs:  # one pass, not one per service: an archive grows services as it grows
+    for doc in docs:
         for service in dict.fromkeys(doc.services):
             by_service.setdefault(service, []).append(doc)
         if doc.severity:
             by_severity.setdefault(doc.severity, []).append(doc)
-    for service, chosen in sorted(by_service.items()):
-        here = paths.service_path(service)
-        yield Page(here, site_pages.filtered_index("Service", service, chosen, here))
-    for severity, chosen in sorted(by_severity.items()):
-        here = paths.severity_path(severity)
-        yield Page(here, site_pages.filtered_index("Severity", severity, chosen, here))
-    yield Page(paths.FOLLOW_THROUGH, site_pages.follow_through(actions.by_owner(open_rows), len(late), today))
+    return dict(sorted(by_service.items())), dict(sorted(by_severity.items()))
 
 
 # The three most similar incidents: the strongest signal of a recurrence, and a short list to

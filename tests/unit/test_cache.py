@@ -339,6 +339,28 @@ def test_stamps_taken_ahead_are_used_only_against_the_stamps_they_were_read_with
     assert stamps_module._positions(None, 5, 3) is None  # the child failed or died
 
 
+def test_stamps_taken_ahead_answer_only_for_the_names_they_were_given(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child's answer is by position: for another list of names (here the same ones in
+    another order, one of them edited since), the stamps are compared here."""
+    _trust_stamps(archive, monkeypatch)
+    config = load_config(start=archive)
+    folder, limit = config.archive_dir, config.max_file_bytes
+    names = sorted(p.name for p in folder.iterdir() if p.suffix == ".md")
+    edited = folder / names[0]
+    edited.write_text(edited.read_text() + "\n<!-- edited -->\n")
+    expected = stamps_module.Stamps(cache.open_store(config)).known_hashes(folder, names, limit)
+    assert names[0] not in expected and len(expected) == len(names) - 1
+    monkeypatch.setattr(stamps_module, "AHEAD_MIN", 0)
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    stamps = stamps_module.Stamps(cache.open_store(config))
+    stamps.sweep_ahead(folder, names[::-1], limit)
+    here = _recorded(monkeypatch, stamps_module.Stamps, "_unchanged", pick=tuple)
+    assert stamps.known_hashes(folder, names, limit) == expected
+    assert here, "compared in this process"
+
+
 def test_a_file_swapped_for_a_symlink_out_of_the_repository_is_refused_despite_its_stamp(
     archive: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -65,7 +65,7 @@ class Stamps:
         self.current: dict[str, str] = {}  # by file name: "stamp hash"
         self._saved: tuple[int, dict[str, str]] | None = None
         self._trusted: set[str] = set()
-        self._ahead: Forked | None = None
+        self._ahead: tuple[Forked, tuple[Path, list[str], int]] | None = None  # sweep_ahead's child
 
     def record(self, path: Path, stamp: Stamp, digest: str) -> None:
         """The hash of the bytes read just after taking this stamp."""
@@ -79,17 +79,20 @@ class Stamps:
             return
         from mortem.parallel import in_fork
 
-        self._ahead = in_fork(partial(self._unchanged_flags, folder, names, max_bytes))
+        forked = in_fork(partial(self._unchanged_flags, folder, names, max_bytes))
+        self._ahead = None if forked is None else (forked, (folder, names, max_bytes))
 
     def known_hashes(self, folder: Path, names: list[str], max_bytes: int) -> dict[str, str]:
         """The saved hash of each file of `folder` (by name) whose stamp is as saved and can
         be trusted, in one pass over the archive (made ahead by sweep_ahead, if started)."""
         ahead, self._ahead = self._ahead, None
         written, saved = self.saved()  # loaded here while the child may still be at work
-        flags = ahead.result() if ahead is not None else None
+        flags = ahead[0].result() if ahead is not None else None
         if not saved:
             return {}
-        sent = _positions(flags, written, len(names))
+        # the child's answer is for the folder, names and size limit it was given
+        asked = ahead is not None and ahead[1] == (folder, names, max_bytes)
+        sent = _positions(flags, written, len(names)) if asked else None
         positions = self._unchanged(folder, names, max_bytes) if sent is None else sent
         entries = {name: saved[name] for name in map(names.__getitem__, positions)}
         self.current.update(entries)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from mortem import archive as archive_module
-from mortem import cache, parallel
+from mortem import cache, sweep
 from mortem import stamps as stamps_module
 from mortem.analysis.actions import OwnerLoad
 from mortem.analysis.patterns import find_patterns
@@ -283,7 +283,7 @@ def test_the_stamps_and_facts_are_saved_again_only_once_a_64th_of_the_archive_is
 @pytest.mark.parametrize(
     ("descriptor", "ahead"),
     [(True, False), (False, False), (True, True)],
-    ids=["stat-in-folder", "stat-by-path", "stats-taken-ahead"],
+    ids=["stat-in-folder", "stat-by-path", "swept-ahead"],
 )
 def test_unchanged_files_are_not_read_to_key_the_cache(
     archive: Path, monkeypatch: pytest.MonkeyPatch, descriptor: bool, ahead: bool
@@ -291,17 +291,13 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
     """The pre-commit case: files whose size, times and inode are as a previous run saved
     them are not read again. An edit that keeps the size and mtime still changes the ctime,
     so it is read. Where the platform cannot stat through a folder's descriptor, the stamps
-    are taken by path, with the same result; in a large archive, they are taken by a forked
-    child while the files checked are read (here at any size, on two processes)."""
+    are taken by path, with the same result; with two processes, they are taken by a forked
+    child (mortem.sweep) while the files checked are read."""
     if not descriptor:
         monkeypatch.setattr(os, "supports_dir_fd", set())
-    if ahead:
-        monkeypatch.setattr(stamps_module, "AHEAD_MIN", 0)
-        monkeypatch.setenv("MORTEM_WORKERS", "2")
-        forks, here = (
-            _recorded(monkeypatch, parallel, "in_fork", pick=tuple),
-            _recorded(monkeypatch, stamps_module.Stamps, "_unchanged", pick=tuple),
-        )
+    monkeypatch.setenv("MORTEM_WORKERS", "2" if ahead else "1")
+    forks = _recorded(monkeypatch, sweep, "in_fork", pick=tuple)
+    here = _recorded(monkeypatch, stamps_module.Stamps, "_unchanged", pick=tuple)
     folder = archive / "postmortems"
     _trust_stamps(archive, monkeypatch)
     read = _recorded(monkeypatch, archive_module, "read_bytes")
@@ -325,40 +321,65 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
     assert read == [one]  # and judged once
     assert result == uncached(monkeypatch, archive, one)
     if ahead:
-        assert len(forks) >= 3, "each check with the cache took the stamps in a child"
-        assert not here, "and this process used what the child sent"
+        assert len(forks) >= 3, "each check with the cache swept the archive in a child"
+        assert not here, "and this process used the child's stamps"
+    else:
+        assert here, "one process: compared here"
 
 
-def test_stamps_taken_ahead_are_used_only_against_the_stamps_they_were_read_with() -> None:
-    """A child's pass is trusted only if it read the stamps this process holds (saved at
+def test_stamps_swept_ahead_are_used_only_against_the_stamps_they_were_read_with() -> None:
+    """A child's flags are trusted only if it read the stamps this process holds (saved at
     the same moment: another run may save anew between the two) over as many files."""
-    sent = (5).to_bytes(8, "little") + bytes([1, 0, 1])
-    assert stamps_module._positions(sent, 5, 3) == [0, 2]
-    assert stamps_module._positions(sent, 6, 3) is None  # saved again since the child read them
-    assert stamps_module._positions(sent, 5, 4) is None  # another listing
+    swept = (5, bytes([1, 0, 1]))
+    assert stamps_module._positions(swept, 5, 3) == [0, 2]
+    assert stamps_module._positions(swept, 6, 3) is None  # saved again since the child read them
+    assert stamps_module._positions(swept, 5, 4) is None  # another listing
     assert stamps_module._positions(None, 5, 3) is None  # the child failed or died
 
 
-def test_stamps_taken_ahead_answer_only_for_the_names_they_were_given(
+def _larger_archive(archive: Path, copies: int) -> None:
+    """The fixture archive with `copies` more postmortems (copies of a good one under new
+    ids), so that an edit to one file is within a 64th of it (stamps.fallen_behind)."""
+    source = (archive / "postmortems" / "2026-10-07-checkout-deploy-before-migration.md").read_text()
+    for number in range(copies):
+        name = f"2024-01-{number % 28 + 1:02d}-copy-{number:03d}.md"
+        (archive / "postmortems" / name).write_text(source.replace("Checkout", f"Checkout {number}", 1))
+
+
+def test_a_body_edit_takes_the_archive_facts_from_the_sweep(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A child's answer is by position: for another list of names (here the same ones in
-    another order, one of them edited since), the stamps are compared here."""
-    _trust_stamps(archive, monkeypatch)
-    config = load_config(start=archive)
-    folder, limit = config.archive_dir, config.max_file_bytes
-    names = sorted(p.name for p in folder.iterdir() if p.suffix == ".md")
-    edited = folder / names[0]
-    edited.write_text(edited.read_text() + "\n<!-- edited -->\n")
-    expected = stamps_module.Stamps(cache.open_store(config)).known_hashes(folder, names, limit)
-    assert names[0] not in expected and len(expected) == len(names) - 1
-    monkeypatch.setattr(stamps_module, "AHEAD_MIN", 0)
+    """With two processes, an edit that keeps a file's facts (its timeline) is checked
+    against the facts digest the sweep made (mortem.sweep), which equals the one made
+    here, and no other postmortem is read; an edit to its root cause, or a file added since
+    the stamps were saved, has the digest made here. Every result is the uncached one."""
+    _larger_archive(archive, 70)
     monkeypatch.setenv("MORTEM_WORKERS", "2")
-    stamps = stamps_module.Stamps(cache.open_store(config))
-    stamps.sweep_ahead(folder, names[::-1], limit)
-    here = _recorded(monkeypatch, stamps_module.Stamps, "_unchanged", pick=tuple)
-    assert stamps.known_hashes(folder, names, limit) == expected
-    assert here, "compared in this process"
+    _trust_stamps(archive, monkeypatch)
+    digests: list[str | None] = []
+    original = archive_module.Reader._facts_ahead
+    monkeypatch.setattr(
+        archive_module.Reader, "_facts_ahead", lambda self: digests.append(original(self)) or digests[-1]
+    )
+    one = archive / "postmortems" / "2026-10-07-blame-wording.md"
+    _reword_timeline(one)
+    read = _recorded(monkeypatch, archive_module, "read_bytes")
+    result = findings(archive, one)
+    assert read == [one], "no other postmortem read"
+    swept = digests[-1]
+    assert swept is not None, "the sweep's digest stood"
+    assert result == uncached(monkeypatch, archive, one)
+    with monkeypatch.context() as m:
+        m.setenv("MORTEM_WORKERS", "1")
+        here = Reader(load_config(start=archive))
+        assert here.store is not None
+        assert here.facts_fingerprint(here.store) == swept
+    _edit(one, "## Root cause\n", "## Root cause\n\nReworded in review.\n")
+    assert findings(archive, one) == uncached(monkeypatch, archive, one)
+    assert digests[-1] is None, "its facts changed: the digest is made here"
+    (archive / "postmortems" / "2026-11-01-new-one.md").write_text(one.read_text())
+    assert findings(archive, one) == uncached(monkeypatch, archive, one)
+    assert digests[-1] is None, "a file the stamps do not know"
 
 
 def test_a_file_swapped_for_a_symlink_out_of_the_repository_is_refused_despite_its_stamp(

@@ -38,3 +38,20 @@ def test_a_check_answered_from_the_cache_imports_no_parser_or_other_reporter(tmp
     first = _probe(tmp_path, name)
     assert first.startswith("0 ") and "yaml" in first, "the first run parses the file"
     assert _probe(tmp_path, name) == "0 ['mortem.reporters.text']"
+
+
+def test_a_body_edit_reads_the_front_matter_without_the_yaml_parser(tmp_path: Path) -> None:
+    """A commit that edits only a postmortem's body (a timeline entry, a summary) has its
+    front matter's reading from the cache's `front` entry: the Markdown parser is loaded,
+    the YAML parser is not. Editing the front matter loads it again."""
+    shutil.copytree(FIXTURES / "good", tmp_path / "good")
+    shutil.copy(FIXTURES / "mortem.toml", tmp_path / "mortem.toml")
+    name = sorted(p.name for p in (tmp_path / "good").glob("*.md"))[0]
+    path = tmp_path / "good" / name
+    _probe(tmp_path, name)
+    path.write_text(path.read_text() + "\n<!-- reworded in review -->\n")
+    body_edit = _probe(tmp_path, name)
+    assert body_edit.startswith("0 ") and "markdown_it" in body_edit and "yaml" not in body_edit
+    path.write_text(path.read_text().replace("---\n", "---\n# reviewed\n", 1))
+    front_edit = _probe(tmp_path, name)
+    assert front_edit.startswith("0 ") and "yaml" in front_edit

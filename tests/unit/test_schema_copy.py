@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mortem.schema import PACKAGE_COPY, SOURCE_SCHEMA, schema_path
+from mortem.schema_file import PACKAGE_COPY, SOURCE_SCHEMA, schema_path
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,44 +5,27 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast, overload
+from typing import TYPE_CHECKING, TypeGuard, TypeVar, cast, overload
 
+from mortem import sweep
 from mortem.config import Config
 from mortem.errors import UsageError
-from mortem.loader import LoadFailure, Source, decode, parse, read_bytes
+from mortem.frontmatter import FrontMatter
+from mortem.listing import archive_names
+from mortem.loader import LoadFailure, Source, decode, front_matter, parse, read_bytes
 from mortem.model import Postmortem
 from mortem.stamps import Stamp, Stamps, fallen_behind, stamp_of
+from mortem.sweep import Swept
 
 if TYPE_CHECKING:
     from mortem.cache import Store
+    from mortem.parallel import Forked
 
 T = TypeVar("T")
-
-# The one-line log of small events (`mortem note`), published as "Small events".
-NOTES_FILE = "notes.md"
-# Files an archive folder may hold that are not postmortems (the site's docs folder too).
-NOT_POSTMORTEMS = frozenset({"readme.md", "index.md", "tags.md", NOTES_FILE})
-
-
-def is_postmortem_name(path: Path) -> bool:
-    return _is_postmortem_file_name(path.name)
-
-
-def _is_postmortem_file_name(name: str) -> bool:
-    return name.endswith(".md") and not name.startswith(("_", ".")) and name.casefold() not in NOT_POSTMORTEMS
-
-
-def archive_names(folder: Path) -> list[str]:
-    """The names of the postmortem files directly in the archive folder, sorted (so by date).
-    Names, not paths: at 10,000 postmortems, pathlib's objects were a tenth of a pre-commit
-    check that needs only their names and stamps."""
-    try:
-        names = os.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(name for name in names if _is_postmortem_file_name(name))
 
 
 def archive_files(folder: Path) -> list[Path]:
@@ -62,6 +45,34 @@ def ids_of(paths: Iterable[Path]) -> frozenset[str]:
 def ids_of_names(names: Iterable[str]) -> frozenset[str]:
     """ids_of archive_names."""
     return frozenset(name[:-3] for name in names)
+
+
+class ArchiveIds(AbstractSet[str]):
+    """The ids a `related` field may name: the archive's and the files checked. Taken from
+    the run's listing when a rule first asks: a pre-commit check's listing is made on another
+    core while it parses (mortem.sweep)."""
+
+    def __init__(self, reader: Reader, files: Sequence[Path]) -> None:
+        self._reader = reader
+        self._files = files
+
+    @cached_property
+    def _ids(self) -> frozenset[str]:
+        return ids_of(self._files) | self._reader.archive_ids()
+
+    def beyond_archive(self) -> list[str]:
+        """The ids of the files checked that the archive's listing lacks, sorted."""
+        listed = frozenset(self._reader.archive_names())
+        return sorted({path.stem for path in self._files if f"{path.stem}.md" not in listed})
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def expand(paths: Iterable[Path], config: Config) -> list[Path]:
@@ -153,7 +164,9 @@ class Reader:
     checks, and its archive rules the whole archive), and each parse result from the cache
     (mortem.cache) when the same bytes were parsed before."""
 
-    def __init__(self, config: Config, store: Store | bool | None = True) -> None:
+    def __init__(
+        self, config: Config, store: Store | bool | None = True, sweep: Forked | None = None
+    ) -> None:
         if store is True:
             from mortem.cache import open_store
 
@@ -166,6 +179,9 @@ class Reader:
         self._archive_names: list[str] | None = None
         self._archive_paths: list[Path] | None = None
         self._stamps = Stamps(self.store) if self.store is not None else None
+        # The archive's state, being made in a child (mortem.sweep) until its answer is taken.
+        self._sweep = sweep if self._stamps is not None else None
+        self._swept: Swept | None = None
         self._archive_hashes: list[tuple[str, str | None]] | None = None
         self.left_out: list[Path] = []  # archive files that are no postmortem (facts_fingerprint)
         self._slims: dict[Path, Loaded] = {}
@@ -206,19 +222,27 @@ class Reader:
         folder = self.config.archive_dir
         known: dict[str, str] = {}
         if self._stamps is not None:
-            known = self._stamps.known_hashes(folder, names, self.config.max_file_bytes)
+            swept = self.swept()
+            flags = swept.stamps if swept is not None and swept.listing == sweep.listed(names) else None
+            known = self._stamps.known_hashes(folder, names, self.config.max_file_bytes, flags)
         found = [(name, known[name] if name in known else self.content_hash(folder / name)) for name in names]
         if self._stamps is not None and not self.changed:
             self._stamps.save(names)
         self._archive_hashes = found
         return found
 
-    def sweep_ahead(self) -> None:
-        """Have the archive's stamps taken on another core while this run reads and checks
-        its files (Stamps.sweep_ahead), for archive_hashes to find them ready."""
-        if self._stamps is not None and self._archive_hashes is None:
-            folder = self.config.archive_dir
-            self._stamps.sweep_ahead(folder, self.archive_names(), self.config.max_file_bytes)
+    def close(self) -> None:
+        """Wait for the sweep if its answer was never asked for (a check that stopped
+        early), so that its child does not outlive the run."""
+        self.swept()
+
+    def swept(self) -> Swept | None:
+        """The answer of the sweep this reader was given, waiting for it; None if there is
+        none or it failed."""
+        if self._sweep is not None:
+            forked, self._sweep = self._sweep, None
+            self._swept = sweep.answer(forked)
+        return self._swept
 
     def content_hash(self, path: Path) -> str | None:
         """The hash of the file's bytes (read now unless this run has), None if unreadable.
@@ -272,12 +296,27 @@ class Reader:
         part, rest = self.store.get("slim", digest), self.store.get("parsed", digest)
         result = _rebuild(part, rest, path, shown, source)
         if result is None:
-            result = parse(path, shown, source, self.config)
+            result = parse(path, shown, source, self.config, self._front_matter)
             part, rest = _parts(result)
             self.store.put("slim", digest, part)
             if rest is not None:
                 self.store.put("parsed", digest, rest)
         return result
+
+    def _front_matter(self, text: str, first_line: int) -> FrontMatter:
+        """loader.front_matter, or its reading of the same text from the cache's `front`
+        entries: a commit that edits only a postmortem's body (its timeline, a summary) has
+        its front matter read without loading the YAML parser, a tenth of its check."""
+        assert self.store is not None
+        from mortem.cache import digest
+
+        key = digest((str(first_line), text))
+        found = self.store.get("front", key)
+        if _is_front_matter(found):
+            return found
+        read = front_matter(self.config, text, first_line)
+        self.store.put("front", key, read)
+        return read
 
     def slim(self, path: Path) -> Loaded:
         """The file as `slim` copies it (a failure as it is), read once per run. A whole parse
@@ -308,9 +347,10 @@ class Reader:
         return self._parsed(path, shown, source, digest)
 
     def _prune_parses(self) -> None:
-        """Both halves of the cached parses (_parts), once the run has used the archive's."""
+        """Both halves of the cached parses (_parts), and the front matters read for them,
+        once the run has used the archive's."""
         assert self.store is not None
-        for kind in ("parsed", "slim"):
+        for kind in ("parsed", "slim", "front"):
             self.store.prune(kind, len(self.archive_names()))
 
     def facts_fingerprint(self, store: Store) -> str:
@@ -318,6 +358,9 @@ class Reader:
         the cache by the hash of its bytes, so only a file not seen before is parsed."""
         from mortem.cache import digest
 
+        ahead = self._facts_ahead()
+        if ahead is not None:
+            return ahead
         found = store.get("facts", "index")
         index: dict[str, str] = found if isinstance(found, dict) else {}
         fresh: dict[str, str] = {}
@@ -347,6 +390,24 @@ class Reader:
             # Indexes written under other settings or versions: a megabyte each at 10,000.
             store.prune("facts", 0, slack=0)
         return digest(parts)
+
+    def _facts_ahead(self) -> str | None:
+        """The sweep's facts digest, if the archive is still the one its stamps were saved
+        for and every file whose stamp changed since still has the facts the sweep took for
+        it (read here; the files this run checks are parsed already). At most a 64th of the
+        archive, since past that the index is due to be saved again (fallen_behind)."""
+        swept = self.swept()
+        if swept is None or swept.facts is None or swept.listing != sweep.listed(self.archive_names()):
+            return None
+        if fallen_behind(len(swept.assumed), len(self.archive_names())):
+            return None
+        folder = self.config.archive_dir
+        for name, assumed in swept.assumed.items():
+            doc = self.slim(folder / name)
+            if (facts(doc) if isinstance(doc, Postmortem) else "-") != assumed:
+                return None
+        self.left_out = [folder / name for name in swept.left_out]
+        return swept.facts
 
     def archive(self, warn: Callable[[str], None] | None = None) -> Iterator[Postmortem]:
         yield from self.in_order(self.load, warn)
@@ -569,6 +630,19 @@ def _rebuild(part: object, rest: object, path: Path, shown: str, source: Source)
     from dataclasses import replace
 
     return replace(found, text=source.text, sections=rest[1], headings=rest[2])
+
+
+def _is_front_matter(value: object) -> TypeGuard[FrontMatter]:
+    """Whether a `front` entry has the shape this version writes."""
+    from mortem.findings import Issue
+
+    return (
+        isinstance(value, FrontMatter)
+        and isinstance(value.positions, dict)
+        and isinstance(value.problems, list)
+        and all(isinstance(problem, Issue) for problem in value.problems)
+        and isinstance(value.fatal, bool)
+    )
 
 
 def _rebuild_slim(part: object, path: Path, shown: str) -> Loaded | None:

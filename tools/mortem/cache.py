@@ -1,9 +1,11 @@
 """An on-disk cache at the archive root (.mortem-cache/): work done once per content.
 
-Six kinds of entry, each keyed by what its value depends on:
+Seven kinds of entry, each keyed by what its value depends on:
 - `slim` and `parsed`: a file's parse result, keyed by the file's bytes, in two parts: what
   the archive-wide judgements read (front matter with positions, suppressions, the Root
   cause section's prose) and the rest (every section and heading);
+- `front`: a front matter's data with positions, keyed by its text, for a file whose bytes
+  are new but whose front matter is not (an edit to the body alone);
 - `checked`: a file's findings from the rules that read only that file, keyed by its bytes
   and display path;
 - `archive`: results that read the whole archive (PM012, PM039, PM060 findings, the
@@ -58,7 +60,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 FOLDER = ".mortem-cache"
-KINDS = ("parsed", "slim", "checked", "archive", "facts", "rendered")
+KINDS = ("parsed", "slim", "front", "checked", "archive", "facts", "rendered")
 _FORMAT = 1  # bump when the layout of entries changes
 _MAGIC = b"MORTEM-CACHE\x01"
 _HEADER = struct.Struct("<QI")  # payload length, crc32 of the payload
@@ -83,6 +85,7 @@ _ALLOWED = {
     ("mortem.findings", "Issue"),
     ("mortem.findings", "Finding"),
     ("mortem.findings", "Severity"),
+    ("mortem.frontmatter", "FrontMatter"),
     ("mortem.model", "ActionItem"),
     ("mortem.model", "ListItem"),
     ("mortem.model", "RootCause"),
@@ -290,7 +293,7 @@ def salt(config: Config) -> str:
 def _code_fingerprint() -> str:
     """mortem's version and every source and data file's size and mtime (an editable
     install changes without a new version), and the schema in use."""
-    from mortem.schema import schema_path
+    from mortem.schema_file import schema_path
 
     package = Path(__file__).resolve().parent
     parts = [f"format {_FORMAT}", __version__, sys.version, str(package)]

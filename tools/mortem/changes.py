@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mortem.archive import is_postmortem_name
 from mortem.config import Config
 from mortem.errors import MortemError, UsageError
+from mortem.listing import is_postmortem_name
 
 if TYPE_CHECKING:
     import git

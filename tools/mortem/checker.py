@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
-from mortem.archive import ArchiveView, Loaded, Reader, bulk, expand, ids_of, slim
+from mortem import sweep
+from mortem.archive import ArchiveIds, ArchiveView, Loaded, Reader, bulk, expand, slim
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
@@ -20,12 +22,15 @@ from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 
 if TYPE_CHECKING:
     from mortem.cache import Store
+    from mortem.parallel import Forked
 
 # Rules whose findings depend on more than the file and the settings: on the other
 # postmortems (PM039, PM060) or the archive's ids (PM012). The cache keys their findings by
 # the whole archive; every other rule's by the file alone. tests/unit/test_cache.py fails
 # when a rule reads the context's archive, ids or date without being listed here.
 CONTEXT_RULES = frozenset({"PM012", "PM039", "PM060"})
+# Checks of at most this many files look their archive-wide findings up file by file only.
+FEW_FILES = 16
 
 
 @dataclass(frozen=True)
@@ -62,22 +67,28 @@ def active_rules(config: Config) -> tuple[tuple[Rule, Severity], ...]:
     return tuple((r, overrides.get(r.code, r.severity)) for r in ALL_RULES if r.code not in disabled)
 
 
-def check_paths(paths: Sequence[Path], config: Config, today: date | None = None) -> CheckResult:
-    files = expand(paths, config)
-    reader = Reader(config)
-    ids = ids_of(files) | reader.archive_ids()
-    reader.sweep_ahead()
-    # The archive is read only if a rule asks for it: with the cache, through the same
-    # reader, so a file both checked and compared with the others is read once; without,
-    # as slim copies on every core (ArchiveView).
-    context = Context(
-        config=config,
-        archive_ids=ids,
-        today=today or date.today(),
-        documents=ArchiveView(reader, facts_only=True),
-    )
-    with one_process():  # its memory at 10,000 postmortems (see one_process)
-        return check_files(files, reader, context)
+def check_paths(
+    paths: Sequence[Path], config: Config, today: date | None = None, ahead: Forked | None = None
+) -> CheckResult:
+    """Check the files (the archive when none is given). `ahead`: the archive's sweep
+    (mortem.sweep), started by the caller before importing this module; else started here."""
+    reader = Reader(config, sweep=ahead or sweep.start(config))
+    try:
+        files = expand(paths, config)
+        reader.archive_names()  # listed here while the sweep takes the stamps
+        # The archive is read only if a rule asks for it: with the cache, through the same
+        # reader, so a file both checked and compared with the others is read once; without,
+        # as slim copies on every core (ArchiveView).
+        context = Context(
+            config=config,
+            archive_ids=ArchiveIds(reader, files),
+            today=today or date.today(),
+            documents=ArchiveView(reader, facts_only=True),
+        )
+        with one_process():  # its memory at 10,000 postmortems (see one_process)
+            return check_files(files, reader, context)
+    finally:
+        reader.close()
 
 
 def check_files(files: Sequence[Path], reader: Reader, context: Context, keep: bool = False) -> CheckResult:
@@ -236,33 +247,45 @@ def _check_wider(
     store: Store,
     context: Context,
 ) -> list[Finding]:
-    """The CONTEXT_RULES' findings, cached under the state of the whole archive: every
-    archive file's name and bytes, the files checked, and the day."""
+    """The CONTEXT_RULES' findings, cached under each file's bytes and the archive's facts
+    (_wider_of_file), and for a check of many files, under the state of the whole archive
+    too: every archive file's name and bytes, the files checked, and the day. That one entry
+    saves a lookup per file; for a few files it is the lookups' own cost, and it needs the
+    hash of every file in the archive."""
     from mortem.cache import digest
 
-    archive = [(name, content or "-") for name, content in reader.archive_hashes()]
-    key = digest(
-        (
-            context.today.isoformat(),
-            *(f"{n}\0{h}" for n, h in archive),
-            "",
-            *(f"{shown}\0{h}" for _, shown, h in postmortems),
-        )
-    )
-    cached = store.get("archive", key)
-    if _findings(cached):
-        return cached
     view = context.documents
+    key = None
+    if not isinstance(view, ArchiveView) or len(postmortems) > FEW_FILES:
+        archive = [(name, content or "-") for name, content in reader.archive_hashes()]
+        key = digest(
+            (
+                context.today.isoformat(),
+                *(f"{n}\0{h}" for n, h in archive),
+                "",
+                *(f"{shown}\0{h}" for _, shown, h in postmortems),
+            )
+        )
+        cached = store.get("archive", key)
+        if _findings(cached):
+            return cached
     facts = None  # the archive's facts and ids (PM012 reads them), for each file's own entry
     if isinstance(view, ArchiveView):
-        facts = digest((view.fingerprint(), *sorted(context.archive_ids)))
+        facts = digest((view.fingerprint(), *_ids_beyond(context.archive_ids, reader)))
     found: list[Finding] = []
     for path, shown, content in postmortems:
         found.extend(_wider_of_file(path, shown, content, facts, rules, reader, store, context))
-    if not reader.changed:  # a file edited during the run: its results are not the key's
+    if key is not None and not reader.changed:  # a file edited during the run: not the key's results
         store.put("archive", key, found)
-        store.prune("archive", len(reader.archive_names()))  # a PM060 verdict per postmortem
+    store.prune("archive", len(reader.archive_names()))  # a PM060 verdict per postmortem
     return found
+
+
+def _ids_beyond(ids: AbstractSet[str], reader: Reader) -> list[str]:
+    """The ids PM012 accepts beyond the archive's listing (which the facts digest covers)."""
+    if isinstance(ids, ArchiveIds):
+        return ids.beyond_archive()
+    return sorted(ids - reader.archive_ids())
 
 
 def _wider_of_file(

@@ -6,13 +6,15 @@ import codecs
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from mortem.body import read_sections
 from mortem.config import Config
 from mortem.findings import Issue
-from mortem.frontmatter import parse_yaml, split
+from mortem.frontmatter import FrontMatter, parse_yaml, split
 from mortem.model import Postmortem, Suppressions
 
 # Codes of the problems found while reading; their rule entries live in rules/reading.py.
@@ -52,9 +54,15 @@ def load(path: Path, config: Config, display_path: str | None = None) -> Postmor
     return parse(path, shown, source, config)
 
 
-def parse(path: Path, shown: str, source: Source, config: Config) -> Postmortem | LoadFailure:
+ReadFront = Callable[[str, int], FrontMatter]  # (front matter text, its first line) -> data
+
+
+def parse(
+    path: Path, shown: str, source: Source, config: Config, read_front: ReadFront | None = None
+) -> Postmortem | LoadFailure:
     """The postmortem in a file's text. Depends on nothing but the text and the YAML limits
-    in `config`, so its result can be cached by content (mortem.archive does)."""
+    in `config`, so its result can be cached by content (mortem.archive does). `read_front`
+    reads the front matter as `front_matter` does (mortem.archive's keeps each reading)."""
     text, bom = source.text, source.bom
     parts = split(text)
     if parts.front_matter is None:
@@ -78,9 +86,7 @@ def parse(path: Path, shown: str, source: Source, config: Config) -> Postmortem 
             NO_FRONT_MATTER,
             Issue(1, 1, ("front matter is never closed: add a `---` line after the last field")),
         )
-    front = parse_yaml(
-        parts.front_matter, parts.front_matter_line, config.max_yaml_depth, config.max_yaml_nodes
-    )
+    front = (read_front or partial(front_matter, config))(parts.front_matter, parts.front_matter_line)
     if front.fatal:
         return LoadFailure(path, shown, BAD_YAML, front.problems[0])
     if not isinstance(front.data, dict):
@@ -116,6 +122,11 @@ def parse(path: Path, shown: str, source: Source, config: Config) -> Postmortem 
         suppressions=_suppressions(text),
         load_issues=tuple(issues),
     )
+
+
+def front_matter(config: Config, text: str, first_line: int) -> FrontMatter:
+    """The front matter's data with positions, read within `config`'s YAML limits."""
+    return parse_yaml(text, first_line, config.max_yaml_depth, config.max_yaml_nodes)
 
 
 def read_source(path: Path, config: Config, shown: str) -> Source | LoadFailure:

@@ -6,26 +6,16 @@ import numbers
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mortem.findings import Issue
 from mortem.model import Postmortem, parse_day, parse_instant
+from mortem.schema_file import schema_path
 
 if TYPE_CHECKING:
     from jsonschema import Validator
     from jsonschema.exceptions import ValidationError
-
-SCHEMA_NAME = "postmortem.schema.json"
-PACKAGE_COPY = Path(__file__).parent / "data" / SCHEMA_NAME
-# In a source checkout (editable install) the schema/ folder is the one source of truth;
-# an installed wheel carries a copy, kept identical by a test.
-SOURCE_SCHEMA = Path(__file__).resolve().parents[2] / "schema" / SCHEMA_NAME
-
-
-def schema_path() -> Path:
-    return SOURCE_SCHEMA if SOURCE_SCHEMA.is_file() else PACKAGE_COPY
 
 
 @cache

@@ -26,12 +26,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mortem.cache import Store
-    from mortem.parallel import Forked
 
 Stamp = str  # "size mtime_ns ctime_ns inode"
+Swept = tuple[int, bytes]  # Stamps.unchanged_flags: (when the stamps were saved, a flag per name)
 RACY_NS = 2_000_000_000
 STALE_SHARE = 64  # see fallen_behind
-AHEAD_MIN = 1_000  # archive files below which their stamps take less than a fork (sweep_ahead)
 
 
 def fallen_behind(unknown: int, total: int) -> bool:
@@ -65,34 +64,21 @@ class Stamps:
         self.current: dict[str, str] = {}  # by file name: "stamp hash"
         self._saved: tuple[int, dict[str, str]] | None = None
         self._trusted: set[str] = set()
-        self._ahead: tuple[Forked, tuple[Path, list[str], int]] | None = None  # sweep_ahead's child
 
     def record(self, path: Path, stamp: Stamp, digest: str) -> None:
         """The hash of the bytes read just after taking this stamp."""
         self.current[path.name] = f"{stamp} {digest}"
 
-    def sweep_ahead(self, folder: Path, names: list[str], max_bytes: int) -> None:
-        """Start known_hashes's pass over the stamps of a large archive in a forked child,
-        which takes them while this process reads and checks the files it was given: at
-        10,000 postmortems the pass is a fifth of a pre-commit check."""
-        if len(names) < AHEAD_MIN:
-            return
-        from mortem.parallel import in_fork
-
-        forked = in_fork(partial(self._unchanged_flags, folder, names, max_bytes))
-        self._ahead = None if forked is None else (forked, (folder, names, max_bytes))
-
-    def known_hashes(self, folder: Path, names: list[str], max_bytes: int) -> dict[str, str]:
+    def known_hashes(
+        self, folder: Path, names: list[str], max_bytes: int, swept: Swept | None = None
+    ) -> dict[str, str]:
         """The saved hash of each file of `folder` (by name) whose stamp is as saved and can
-        be trusted, in one pass over the archive (made ahead by sweep_ahead, if started)."""
-        ahead, self._ahead = self._ahead, None
-        written, saved = self.saved()  # loaded here while the child may still be at work
-        flags = ahead[0].result() if ahead is not None else None
+        be trusted, in one pass over the archive, or from `swept`: unchanged_flags for these
+        names, as another process made it (mortem.sweep)."""
+        written, saved = self.saved()
         if not saved:
             return {}
-        # the child's answer is for the folder, names and size limit it was given
-        asked = ahead is not None and ahead[1] == (folder, names, max_bytes)
-        sent = _positions(flags, written, len(names)) if asked else None
+        sent = _positions(swept, written, len(names))
         positions = self._unchanged(folder, names, max_bytes) if sent is None else sent
         entries = {name: saved[name] for name in map(names.__getitem__, positions)}
         self.current.update(entries)
@@ -116,13 +102,13 @@ class Stamps:
                 if stamp == _stamp(info, max_bytes) and _settled(info.st_mtime_ns, info.st_ctime_ns, recent):
                     yield position
 
-    def _unchanged_flags(self, folder: Path, names: list[str], max_bytes: int) -> bytes:
-        """_unchanged as the forked child sends it: when the stamps it read were saved (8
-        bytes), then one byte per name, 1 for unchanged."""
+    def unchanged_flags(self, folder: Path, names: list[str], max_bytes: int) -> Swept:
+        """(when the stamps compared were saved, one byte per name: 1 for a file whose stamp
+        is as saved and settled), for known_hashes in another process."""
         flags = bytearray(len(names))
         for position in self._unchanged(folder, names, max_bytes):
             flags[position] = 1
-        return self.saved()[0].to_bytes(8, "little") + bytes(flags)
+        return self.saved()[0], bytes(flags)
 
     def saved(self) -> tuple[int, dict[str, str]]:
         """(when the last run saved its stamps, each file name's "stamp hash")."""
@@ -153,12 +139,13 @@ class Stamps:
             self.store.put("facts", "stamps", (time.time_ns(), current))
 
 
-def _positions(flags: bytes | None, written: int, count: int) -> list[int] | None:
-    """The unchanged positions a forked sweep sent, if it read the stamps this process read
-    (saved at the same moment) for as many names; else None, and the pass is made here."""
-    if flags is None or len(flags) != 8 + count or int.from_bytes(flags[:8], "little") != written:
+def _positions(swept: Swept | None, written: int, count: int) -> list[int] | None:
+    """The unchanged positions another process found, if it read the stamps this process
+    read (saved at the same moment: another run may save anew between the two) for as many
+    names; else None, and the pass is made here."""
+    if swept is None or swept[0] != written or len(swept[1]) != count:
         return None
-    return [position for position, flag in enumerate(flags[8:]) if flag]
+    return [position for position, flag in enumerate(swept[1]) if flag]
 
 
 def _times(entry: str) -> tuple[int, int]:

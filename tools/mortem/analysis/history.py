@@ -20,10 +20,10 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from mortem.analysis.actions import BUCKETS
-from mortem.archive import is_postmortem_name
 from mortem.config import Config
 from mortem.errors import MortemError
 from mortem.frontmatter import parse_yaml, split
+from mortem.listing import is_postmortem_name
 from mortem.model import ActionItem, Postmortem, Suppressions, is_placeholder_link
 
 STALE_DAYS = 30  # an item open this long has missed its week several times over

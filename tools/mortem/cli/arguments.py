@@ -6,8 +6,6 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from mortem.model import parse_day
-
 
 def add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -20,7 +18,10 @@ def add_config(parser: argparse.ArgumentParser) -> None:
 
 def day(text: str) -> date:
     """A YYYY-MM-DD option's value, read as the front matter's dates are (model.parse_day);
-    argparse names the option in its message."""
+    argparse names the option in its message. (mortem.model is imported here, not with this
+    module: `mortem check` starts its archive sweep before the model's imports, mortem.sweep.)"""
+    from mortem.model import parse_day
+
     found = parse_day(text)
     if found is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, such as 2026-03-04")

@@ -43,9 +43,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mortem.checker import check_paths
     from mortem.config import load_config
-    from mortem.reporters import reporter
 
     config = load_config(args.config)
     if args.changed_from:
@@ -53,7 +51,16 @@ def run(args: argparse.Namespace) -> int:
 
         result = check_changed(config, args.changed_from, args.paths)
     else:
-        result = check_paths(args.paths, config)
+        from mortem import sweep
+
+        # The archive's state is swept on the other core while the checker and its rules
+        # are imported and the files read: the sweep takes longer than the check of a file.
+        ahead = sweep.start(config)
+        from mortem.checker import check_paths
+
+        result = check_paths(args.paths, config, ahead=ahead)
+    from mortem.reporters import reporter
+
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not _no_color())
     sys.stdout.write(reporter(args.format)(result, colour))
     return result.exit_code

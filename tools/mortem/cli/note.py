@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mortem.config import Config
 
-from mortem.archive import NOTES_FILE  # in NOT_POSTMORTEMS: never read as a postmortem
 from mortem.cli.arguments import add_config, day
+from mortem.listing import NOTES_FILE  # in NOT_POSTMORTEMS: never read as a postmortem
 
 HEADER = (
     "# Small events\n\n"

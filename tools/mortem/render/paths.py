@@ -6,7 +6,7 @@ written by hand in one postmortem (`[x](2025-09-16-api-deploy.md)`) keeps workin
 
 from __future__ import annotations
 
-from mortem.archive import NOTES_FILE
+from mortem.listing import NOTES_FILE
 from mortem.render.markup import slug
 
 HOME = "index.md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -24,7 +25,7 @@ class Context:
     (loaded only when a rule asks) the archive's postmortems themselves."""
 
     config: Config
-    archive_ids: frozenset[str] = frozenset()
+    archive_ids: AbstractSet[str] = frozenset()
     today: date = field(default_factory=date.today)
     documents: Sequence[Postmortem] | None = None  # the archive, when the caller has it
     _remembered: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)

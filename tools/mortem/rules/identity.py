@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from datetime import date
 
 from mortem.findings import Issue, Severity
@@ -118,7 +119,7 @@ def related_exists(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
             )
 
 
-def _closest(wanted: str, ids: frozenset[str]) -> str | None:
+def _closest(wanted: str, ids: AbstractSet[str]) -> str | None:
     import difflib
 
     matches = difflib.get_close_matches(wanted, sorted(ids), n=1, cutoff=0.75)

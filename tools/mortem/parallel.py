@@ -353,9 +353,9 @@ class Forked:
 
 def in_fork(work: Callable[[], bytes]) -> Forked | None:
     """work() in a forked child while this process goes on; None when only one process may
-    run or none can be forked. `work` must only read and must not print. Its bytes must fit
-    in the pipe (64 KB on Linux) for the child to end before they are read: a child
-    whose result is never asked for then ends by itself."""
+    run or none can be forked. `work` must only read and must not print. A child whose bytes
+    fit in the pipe (64 KB on Linux) ends without waiting for them to be read; one with more
+    waits for `result()`, or for this process to end, so take its result."""
     if processes() < 2:
         return None
     try:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mortem.cache import Store
 
 Stamp = str  # "size mtime_ns ctime_ns inode"
-Swept = tuple[int, bytes]  # Stamps.unchanged_flags: (when the stamps were saved, a flag per name)
+Flags = tuple[int, bytes]  # Stamps.unchanged_flags: (when the stamps were saved, a flag per name)
 RACY_NS = 2_000_000_000
 STALE_SHARE = 64  # see fallen_behind
 
@@ -70,15 +70,15 @@ class Stamps:
         self.current[path.name] = f"{stamp} {digest}"
 
     def known_hashes(
-        self, folder: Path, names: list[str], max_bytes: int, swept: Swept | None = None
+        self, folder: Path, names: list[str], max_bytes: int, flags: Flags | None = None
     ) -> dict[str, str]:
         """The saved hash of each file of `folder` (by name) whose stamp is as saved and can
-        be trusted, in one pass over the archive, or from `swept`: unchanged_flags for these
+        be trusted, in one pass over the archive, or from `flags`: unchanged_flags for these
         names, as another process made it (mortem.sweep)."""
         written, saved = self.saved()
         if not saved:
             return {}
-        sent = _positions(swept, written, len(names))
+        sent = _positions(flags, written, len(names))
         positions = self._unchanged(folder, names, max_bytes) if sent is None else sent
         entries = {name: saved[name] for name in map(names.__getitem__, positions)}
         self.current.update(entries)
@@ -102,7 +102,7 @@ class Stamps:
                 if stamp == _stamp(info, max_bytes) and _settled(info.st_mtime_ns, info.st_ctime_ns, recent):
                     yield position
 
-    def unchanged_flags(self, folder: Path, names: list[str], max_bytes: int) -> Swept:
+    def unchanged_flags(self, folder: Path, names: list[str], max_bytes: int) -> Flags:
         """(when the stamps compared were saved, one byte per name: 1 for a file whose stamp
         is as saved and settled), for known_hashes in another process."""
         flags = bytearray(len(names))
@@ -139,13 +139,13 @@ class Stamps:
             self.store.put("facts", "stamps", (time.time_ns(), current))
 
 
-def _positions(swept: Swept | None, written: int, count: int) -> list[int] | None:
+def _positions(flags: Flags | None, written: int, count: int) -> list[int] | None:
     """The unchanged positions another process found, if it read the stamps this process
     read (saved at the same moment: another run may save anew between the two) for as many
     names; else None, and the pass is made here."""
-    if swept is None or swept[0] != written or len(swept[1]) != count:
+    if flags is None or flags[0] != written or len(flags[1]) != count:
         return None
-    return [position for position, flag in enumerate(swept[1]) if flag]
+    return [position for position, flag in enumerate(flags[1]) if flag]
 
 
 def _times(entry: str) -> tuple[int, int]:

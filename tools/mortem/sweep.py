@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from mortem.cache import content_hash, digest, open_store
 from mortem.config import Config
 from mortem.parallel import in_fork
-from mortem.stamps import Stamps, fallen_behind
+from mortem.stamps import Flags, Stamps, fallen_behind
 
 if TYPE_CHECKING:
     from mortem.cache import Store
@@ -33,10 +33,11 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Swept:
     """What the child found. `facts` is None when no digest can stand for the one made
-    here: a file's facts are not in the index."""
+    here: a file's facts are not in the index, or more than a 64th of the archive changed
+    (the check then reads and indexes it again, stamps.fallen_behind)."""
 
     listing: str  # listed(the names the stamps were saved for, in archive order)
-    stamps: tuple[int, bytes]  # Stamps.unchanged_flags over those names
+    stamps: Flags  # Stamps.unchanged_flags over those names
     facts: str | None  # Reader.facts_fingerprint, each file's facts as the stamps last saw it
     assumed: dict[str, str]  # the facts taken for each file whose stamp changed
     left_out: tuple[str, ...]  # names whose facts say they are no readable postmortem

@@ -28,6 +28,7 @@ from mortem.archive import Reader, load_archive
 from mortem.checker import CONTEXT_RULES, check_paths
 from mortem.cli.main import main
 from mortem.config import load_config
+from mortem.errors import UsageError
 from mortem.findings import Finding
 from mortem.model import Postmortem
 from mortem.rules import ALL_RULES
@@ -775,3 +776,18 @@ def test_has_tells_an_entry_is_there_without_reading_it(tmp_path: Path) -> None:
     asked = cache.Store(tmp_path, "salt")
     assert asked.has("rendered", "key") and not asked.used["rendered"], "not counted as used"
     assert not cache.Store(tmp_path, "another salt").has("rendered", "key")
+
+
+def test_a_check_that_stops_early_still_takes_the_sweeps_answer(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that ends in a usage error (a file that does not exist) still waits for the
+    sweep it started, so its child never outlives the run (its answer can be more than the
+    pipe holds, and the child would wait for a reader that never comes)."""
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    _trust_stamps(archive, monkeypatch)
+    started = _recorded(monkeypatch, sweep, "in_fork", pick=tuple)
+    answered = _recorded(monkeypatch, sweep, "answer", pick=tuple)
+    with pytest.raises(UsageError):
+        findings(archive, archive / "postmortems" / "no-such-file.md")
+    assert len(started) == 1 and len(answered) == 1

@@ -356,15 +356,13 @@ class Reader:
     def facts_fingerprint(self, store: Store) -> str:
         """The `facts` of every archive file, as one digest. Each file's facts are kept in
         the cache by the hash of its bytes, so only a file not seen before is parsed."""
-        from mortem.cache import digest
-
         ahead = self._facts_ahead()
         if ahead is not None:
             return ahead
         found = store.get("facts", "index")
         index: dict[str, str] = found if isinstance(found, dict) else {}
         fresh: dict[str, str] = {}
-        parts = []
+        named: list[tuple[str, str]] = []
         unknown = 0
         self.left_out = []
         folder = self.config.archive_dir
@@ -381,15 +379,15 @@ class Reader:
                 fresh[content] = known
             if known == "-":
                 self.left_out.append(folder / name)
-            parts.append(f"{name}\0{known}")
+            named.append((name, known))
         # Saved again as the stamps are, once it has fallen behind; it then holds only this
         # archive's files, so it never grows stale.
-        stale = not index or fallen_behind(unknown, len(parts))
+        stale = not index or fallen_behind(unknown, len(named))
         if stale and fresh != index and not self.changed:
             store.put("facts", "index", fresh)
             # Indexes written under other settings or versions: a megabyte each at 10,000.
             store.prune("facts", 0, slack=0)
-        return digest(parts)
+        return sweep.facts_digest(named)
 
     def _facts_ahead(self) -> str | None:
         """The sweep's facts digest, if the archive is still the one its stamps were saved

@@ -90,7 +90,7 @@ def _facts(
     if not isinstance(index, dict) or not index:
         return None
     assumed: dict[str, str] = {}
-    parts = []
+    named: list[tuple[str, str]] = []
     left_out = []
     for name, unchanged in zip(names, flags, strict=True):
         known = index.get(saved[name].rpartition(" ")[2])
@@ -102,5 +102,11 @@ def _facts(
                 return None  # the run reads and indexes the archive again (Reader._facts_ahead)
         if known == "-":
             left_out.append(name)
-        parts.append(f"{name}\0{known}")
-    return digest(parts), assumed, tuple(left_out)
+        named.append((name, known))
+    return facts_digest(named), assumed, tuple(left_out)
+
+
+def facts_digest(named: list[tuple[str, str]]) -> str:
+    """The archive's facts as one digest: each file's name and facts (archive.facts; "-"
+    for a file left out), in archive order. Reader.facts_fingerprint's and the sweep's."""
+    return digest(f"{name}\0{known}" for name, known in named)

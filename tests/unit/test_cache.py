@@ -364,6 +364,7 @@ def test_a_body_edit_takes_the_archive_facts_from_the_sweep(
     )
     one = archive / "postmortems" / "2026-10-07-blame-wording.md"
     _reword_timeline(one)
+    reworded = one.read_text()
     read = _recorded(monkeypatch, archive_module, "read_bytes")
     result = findings(archive, one)
     assert read == [one], "no other postmortem read"
@@ -378,7 +379,8 @@ def test_a_body_edit_takes_the_archive_facts_from_the_sweep(
     _edit(one, "## Root cause\n", "## Root cause\n\nReworded in review.\n")
     assert findings(archive, one) == uncached(monkeypatch, archive, one)
     assert digests[-1] is None, "its facts changed: the digest is made here"
-    (archive / "postmortems" / "2026-11-01-new-one.md").write_text(one.read_text())
+    one.write_text(reworded)  # its facts as the stamps saw them again: only the new file differs
+    (archive / "postmortems" / "2026-11-01-new-one.md").write_text(reworded)
     assert findings(archive, one) == uncached(monkeypatch, archive, one)
     assert digests[-1] is None, "a file the stamps do not know"
 

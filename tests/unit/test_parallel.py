@@ -372,7 +372,7 @@ def test_work_in_the_background_gives_its_result_or_is_ended(monkeypatch: pytest
 
 
 def test_a_quick_fork_gives_its_bytes_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
-    """in_fork (the pre-commit check's stamps): the child's bytes, made in the child; None
+    """in_fork (the check's sweep of the archive): the child's bytes, made in the child; None
     when the work fails there, or when only one process may run."""
     import os
 

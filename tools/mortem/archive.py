@@ -222,8 +222,8 @@ class Reader:
         folder = self.config.archive_dir
         known: dict[str, str] = {}
         if self._stamps is not None:
-            swept = self.swept()
-            flags = swept.stamps if swept is not None and swept.listing == sweep.listed(names) else None
+            swept = self._swept_for_listing()
+            flags = swept.stamps if swept is not None else None
             known = self._stamps.known_hashes(folder, names, self.config.max_file_bytes, flags)
         found = [(name, known[name] if name in known else self.content_hash(folder / name)) for name in names]
         if self._stamps is not None and not self.changed:
@@ -243,6 +243,14 @@ class Reader:
             forked, self._sweep = self._sweep, None
             self._swept = sweep.answer(forked)
         return self._swept
+
+    def _swept_for_listing(self) -> Swept | None:
+        """The sweep's answer if the stamps it compared were saved for this run's listing
+        (its flags and digest are by their position), else None."""
+        swept = self.swept()
+        if swept is None or swept.listing != sweep.listed(self.archive_names()):
+            return None
+        return swept
 
     def content_hash(self, path: Path) -> str | None:
         """The hash of the file's bytes (read now unless this run has), None if unreadable.
@@ -394,8 +402,8 @@ class Reader:
         for and every file whose stamp changed since still has the facts the sweep took for
         it (read here; the files this run checks are parsed already). At most a 64th of the
         archive, since past that the index is due to be saved again (fallen_behind)."""
-        swept = self.swept()
-        if swept is None or swept.facts is None or swept.listing != sweep.listed(self.archive_names()):
+        swept = self._swept_for_listing()
+        if swept is None or swept.facts is None:
             return None
         if fallen_behind(len(swept.assumed), len(self.archive_names())):
             return None

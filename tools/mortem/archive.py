@@ -179,8 +179,9 @@ class Reader:
         self._archive_names: list[str] | None = None
         self._archive_paths: list[Path] | None = None
         self._stamps = Stamps(self.store) if self.store is not None else None
-        # The archive's state, being made in a child (mortem.sweep) until its answer is taken.
-        self._sweep = sweep if self._stamps is not None else None
+        # The archive's state, being made in a child (mortem.sweep) until its answer is taken
+        # (close() takes it in any case, so the child never outlives the run).
+        self._sweep = sweep
         self._swept: Swept | None = None
         self._archive_hashes: list[tuple[str, str | None]] | None = None
         self.left_out: list[Path] = []  # archive files that are no postmortem (facts_fingerprint)

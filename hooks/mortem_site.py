@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 from mortem.config import Config, load_config
 from mortem.errors import MortemError
-from mortem.site import pages, read_archive
+from mortem.site import heap, pages, read_archive
 from mortem.site.built import FilledAhead, fill_ahead
 from mortem.site.rendered import RenderedPages, rendered_pages
 
@@ -67,6 +67,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                           + "\n".join(_describe(f) for f in errors))
     _publish([File.generated(config, p.path, content=p.text) for p in pages(archive.docs, mortem, today)],
              files)
+    heap.hold()  # what was read and made lives to the build's end: no collection need walk it
     return files
 
 
@@ -133,6 +134,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     said = [part for part in (_rendered and _rendered.finish(), _filled and _filled.finish()) if part]
     if said:
         log.info("mortem: " + ", ".join(said))
+    heap.release(_started)
 
 
 def on_build_error(*, error: Exception) -> None:
@@ -140,3 +142,4 @@ def on_build_error(*, error: Exception) -> None:
         _rendered.finish()
     if _filled:
         _filled.finish()
+    heap.release(_started)

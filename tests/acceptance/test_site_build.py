@@ -185,6 +185,35 @@ def test_check_warnings_count_under_strict(tmp_path: Path) -> None:
     assert lenient.returncode == 0, lenient.stderr
 
 
+# A hook after mortem's: how many objects the collector cannot see once the build is over.
+_FROZEN_PROBE = """
+import gc
+from pathlib import Path
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-200)
+def on_post_build(*, config):
+    Path(config.site_dir, "frozen.txt").write_text(str(gc.get_freeze_count()))
+"""
+
+
+def test_a_build_leaves_the_archive_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    """mortem.site.heap, as the hook uses it in `mkdocs build`: what it read stays frozen
+    to the process's exit (which then skips walking it). Without the hook's hold, nothing
+    is frozen."""
+    repo = copy_layout(tmp_path)
+    (repo / "hooks" / "frozen_probe.py").write_text(_FROZEN_PROBE)
+    settings = yaml.safe_load((repo / "mkdocs.yml").read_text())
+    settings["hooks"].append("hooks/frozen_probe.py")
+    (repo / "mkdocs.yml").write_text(yaml.safe_dump(settings))
+    done = build(repo / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    postmortems = len(list((repo / "postmortems").glob("*.md")))
+    # every postmortem read is hundreds of objects (front matter, sections, action items)
+    assert int((tmp_path / "site" / "frozen.txt").read_text()) > 100 * postmortems
+
+
 def test_the_search_index_holds_postmortems_not_lists(sample_site: Path) -> None:
     """Material's own index, as built: every postmortem and rule page is in it; the lists and
     reports (which only repeat postmortems, and outranked them) are not."""

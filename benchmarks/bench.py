@@ -7,7 +7,10 @@ the script works, and asserts no time). For each size, a deterministic synthetic
 (benchmarks/synthetic.py) is written to a temporary folder with the repository's mkdocs.yml
 and hooks, then every case runs as a whole process, `--runs` times; the table shows the
 median wall time, the reference tool's median on the same input in the same run, their
-ratio, the target, and the largest peak resident memory of the runs.
+ratio, the target, and the largest peak resident memory of the runs. A case held to a ratio
+takes turns with its reference, run by run (run_rounds): this machine's speed drifts by
+10-40% over minutes, and a reference timed in one spell and mortem in another moved the
+ratio more than most changes to mortem did.
 
 Each run is timed inside a fresh wrapper process (this file with `--measure`), so the peak
 memory reported is the command's own, not the largest of everything run so far: the larger
@@ -173,32 +176,61 @@ def _proc_kb(path: str, field: str) -> int:
     return 0
 
 
+@dataclass
+class Run:
+    """One case as run_rounds runs it: a command, where, how often, with what environment,
+    and what to do before each run (an edit)."""
+
+    command: Sequence[str]
+    cwd: Path
+    runs: int
+    env: dict[str, str] | None = None
+    before: Callable[[], None] | None = None
+
+
 def run_case(
     command: Sequence[str],
     cwd: Path,
     runs: int,
     env: dict[str, str] | None = None,
-    ok: Sequence[int] = (0,),
     before: Callable[[], None] | None = None,
 ) -> Timing:
-    seconds, peaks = [], []
-    for _ in range(runs):
-        if before is not None:
-            before()
-        done = subprocess.run(
-            [sys.executable, __file__, "--measure", *command],
-            cwd=cwd,
-            env={**ENV, **(env or {})},
-            capture_output=True,
-            text=True,
-            check=True,
+    return run_rounds([Run(command, cwd, runs, env, before)])[0]
+
+
+def run_rounds(cases: Sequence[Run]) -> list[Timing]:
+    """Each case's timing, the cases taking turns: one run of each in order per round, so a
+    case and its reference run side by side, and a slow or fast spell of the machine (runs
+    here move by 10-40% over minutes) falls on both instead of on whichever ran then."""
+    seconds: list[list[float]] = [[] for _ in cases]
+    peaks: list[list[float]] = [[] for _ in cases]
+    for round_ in range(max(case.runs for case in cases)):
+        for case, times, peak in zip(cases, seconds, peaks, strict=True):
+            if round_ < case.runs:
+                took, peak_mb = _measure(case)
+                times.append(took)
+                peak.append(peak_mb)
+    return [Timing(statistics.median(t), max(p)) for t, p in zip(seconds, peaks, strict=True)]
+
+
+def _measure(case: Run) -> tuple[float, float]:
+    """One run of the case in a fresh wrapper process: its wall time and peak memory (MB)."""
+    if case.before is not None:
+        case.before()
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", *case.command],
+        cwd=case.cwd,
+        env={**ENV, **(case.env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    if result["code"] != 0:
+        raise SystemExit(
+            f"{' '.join(case.command)} (in {case.cwd}) exited {result['code']}:\n{result['stderr']}"
         )
-        result = json.loads(done.stdout)
-        if result["code"] not in ok:
-            raise SystemExit(f"{' '.join(command)} (in {cwd}) exited {result['code']}:\n{result['stderr']}")
-        seconds.append(result["seconds"])
-        peaks.append(result["peak_kb"] / 1024)
-    return Timing(statistics.median(seconds), max(peaks))
+    return result["seconds"], result["peak_kb"] / 1024
 
 
 # --- archives -----------------------------------------------------------------------------
@@ -264,15 +296,22 @@ def bench_size(archive: Archive, size: int, runs: int, cold_runs: int, results: 
         results.rows.append(Row(case, size, timing, reference))
         print(f"  {case:<34} {size:>6}  {timing.seconds:7.2f} s", file=sys.stderr, flush=True)
 
-    def cold(command: list[str], cwd: Path = root) -> Timing:
-        return run_case(command, cwd, cold_runs, NO_CACHE)
+    def cold(command: list[str]) -> Timing:
+        return run_case(command, root, cold_runs, NO_CACHE)
 
     # Fill the cache as a first run would (a developer's clone has run mortem before).
     run_case(mortem("check"), root, 1)
-    # The pre-commit case: one file, just edited, checked inside an archive of `size`.
+    # The pre-commit case: one file, just edited, checked inside an archive of `size`. Its
+    # runs take turns with the reference's (run_rounds); the cases after it run alone, since
+    # each leaves the cache as the next one expects.
     one_file = mortem("check", str(one.relative_to(root)))
-    reference = run_case(check_jsonschema([archive.yaml_files[-1]]), root, runs)
-    add("check one file (pre-commit)", run_case(one_file, root, runs, before=edit(one)), reference)
+    reference, pre_commit = run_rounds(
+        [
+            Run(check_jsonschema([archive.yaml_files[-1]]), root, runs),
+            Run(one_file, root, runs, before=edit(one)),
+        ]
+    )
+    add("check one file (pre-commit)", pre_commit, reference)
     add(
         "check one file, root cause edited",
         run_case(one_file, root, runs, before=edit_root_cause(one)),
@@ -282,23 +321,41 @@ def bench_size(archive: Archive, size: int, runs: int, cold_runs: int, results: 
     one.write_bytes(original)
     if size < 100:
         return
-    reference = run_case(check_jsonschema(archive.yaml_files), root, runs) if size <= 1_000 else None
-    add("check all files, unchanged", run_case(mortem("check"), root, runs), reference)
-    add("check all files, one edited", run_case(mortem("check"), root, runs, before=edit(one)), reference)
+    unchanged = run_case(mortem("check"), root, runs)
+    one_edited = run_case(mortem("check"), root, runs, before=edit(one))
     one.write_bytes(original)
-    add("check all files, no cache", cold(mortem("check")), reference)
+    reference = None
+    if size <= 1_000:  # the reference takes turns with the check that reads every file
+        reference, whole = run_rounds(
+            [
+                Run(check_jsonschema(archive.yaml_files), root, runs),
+                Run(mortem("check"), root, cold_runs, NO_CACHE),
+            ]
+        )
+    else:
+        whole = cold(mortem("check"))
+    add("check all files, unchanged", unchanged, reference)
+    add("check all files, one edited", one_edited, reference)
+    add("check all files, no cache", whole, reference)
     patterns = mortem("patterns", "--format", "json")
     add("patterns", run_case(patterns, root, runs))
     add("patterns, no cache", cold(patterns))
     actions = mortem("actions", "--all", "--format", "json")
     add("actions", run_case(actions, root, runs))
     add("actions, no cache", cold(actions))
-    naive = None
-    if archive.naive is not None:
-        naive = run_case(mkdocs_build(tmp / "naive-site"), archive.naive, runs)
+    # The naive site (when built at this size) takes turns with both of mortem's builds, which
+    # write their own site folder and leave mortem's cache as it was (the "no cache" build
+    # neither reads nor writes it).
     build = mkdocs_build(tmp / "site")
-    add("site build", run_case(build, root, runs), naive)
-    add("site build, no cache", cold(build), naive)
+    sites = [Run(build, root, runs), Run(build, root, cold_runs, NO_CACHE)]
+    if archive.naive is not None:
+        naive, cached, uncached = run_rounds(
+            [Run(mkdocs_build(tmp / "naive-site"), archive.naive, runs), *sites]
+        )
+    else:
+        naive, (cached, uncached) = None, run_rounds(sites)
+    add("site build", cached, naive)
+    add("site build, no cache", uncached, naive)
 
 
 TARGETS = {  # (case prefix, size rule) -> target, as in the issue

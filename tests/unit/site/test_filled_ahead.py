@@ -214,3 +214,16 @@ def test_the_worker_skips_search_indexing_only_where_it_changes_nothing() -> Non
     assert built._page_context({}, marked, config, None) == {"other": True}  # type: ignore[arg-type]
     assert search.indexed == ["marked.md"] and seen == ["plain.md", "marked.md"]
     assert marked.content == "<p>t</p>"  # stripped, as MkDocs's own run would
+
+
+def test_the_worker_makes_the_folder_each_of_its_pages_is_written_to(tmp_path: Path) -> None:
+    """MkDocs then finds it made: making it is half of writing a page over an earlier site."""
+    page = SimpleNamespace(file=SimpleNamespace(abs_dest_path=str(tmp_path / "site" / "a" / "index.html")))
+    built._make_folder(page)  # type: ignore[arg-type]
+    assert (tmp_path / "site" / "a").is_dir()
+    built._make_folder(page)  # type: ignore[arg-type]  # made already: nothing to do
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    inside = SimpleNamespace(file=SimpleNamespace(abs_dest_path=str(blocked / "b" / "index.html")))
+    built._make_folder(inside)  # type: ignore[arg-type]  # left for MkDocs to meet and report
+    assert blocked.read_text() == "not a folder"

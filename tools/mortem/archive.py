@@ -56,6 +56,12 @@ class ArchiveIds(AbstractSet[str]):
         self._reader = reader
         self._files = files
 
+    @classmethod
+    def _from_iterable(cls, values: Iterable[T]) -> AbstractSet[T]:
+        # What AbstractSet's operators (-, &, |, ^) build their result with: a plain set.
+        # Without it they called this class with the values alone, and failed.
+        return frozenset(values)
+
     @cached_property
     def _ids(self) -> frozenset[str]:
         return ids_of(self._files) | self._reader.archive_ids()

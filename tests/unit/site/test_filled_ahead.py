@@ -227,3 +227,44 @@ def test_the_worker_makes_the_folder_each_of_its_pages_is_written_to(tmp_path: P
     inside = SimpleNamespace(file=SimpleNamespace(abs_dest_path=str(blocked / "b" / "index.html")))
     built._make_folder(inside)  # type: ignore[arg-type]  # left for MkDocs to meet and report
     assert blocked.read_text() == "not a folder"
+
+
+def test_the_worker_makes_a_pages_folder_before_handing_the_page_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """_fill, as the worker runs it: the folder of a page it fills exists by the time the
+    page is handed over; a page it leaves (an empty template) gets no folder from it."""
+    import os
+
+    import mkdocs.commands.build as mkdocs_build
+
+    monkeypatch.setattr(built, "hush_worker", lambda: SimpleNamespace(anything=False))  # loggers as they are
+    monkeypatch.setattr(
+        mkdocs_build, "get_context", lambda nav, files, config, page: {"title": page.file.src_uri}
+    )
+    site = tmp_path / "site"
+
+    def page(source: str, template: str) -> Any:
+        dest = str(site / source.removesuffix(".md") / "index.html")
+        return SimpleNamespace(
+            file=SimpleNamespace(src_uri=source, abs_dest_path=dest), meta={"template": template}, content=""
+        )
+
+    filled, left = page("a.md", "main.html"), page("b.md", "empty.html")
+    env = Environment(loader=DictLoader({"main.html": "main {{ title }}", "empty.html": ""}))
+    config = SimpleNamespace(plugins=SimpleNamespace(events={"page_context": []}), _current_page=None)
+    (tmp_path / "handoff").mkdir()
+    handoff = Handoff(tmp_path / "handoff")
+    folders_at_handover: list[bool] = []
+    put = handoff.put
+
+    def put_and_look(position: int, data: bytes) -> None:
+        folders_at_handover.append((site / "a").is_dir())
+        put(position, data)
+
+    monkeypatch.setattr(handoff, "put", put_and_look)
+    assert built._fill([filled, left], config, env, None, [], handoff) == 1  # type: ignore[arg-type]
+    assert folders_at_handover == [True]
+    assert not (site / "b").exists()
+    assert sorted(os.listdir(handoff.folder)) == ["0", "1.left"]
+    assert (handoff.folder / "0").read_bytes() == b"main a.md"

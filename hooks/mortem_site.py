@@ -5,8 +5,9 @@ hand every page of `mortem.site.pages()` to MkDocs as an in-memory generated fil
 postmortem's source file is replaced by its rendered page, so nothing is written into the
 archive folder and `mkdocs serve` rebuilds on every edit to a postmortem. With mortem's
 cache on, a page rendered before is not rendered again, and in a large site a second core
-converts half the pages' Markdown (mortem.site.rendered) and then fills the theme's template
-for most of them (mortem.site.built).
+deletes the last build's site (mortem.site.previous), converts half the pages' Markdown
+(mortem.site.rendered) and then fills the theme's template for most of them
+(mortem.site.built).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mortem.config import Config, load_config
 from mortem.errors import MortemError
 from mortem.site import heap, pages, read_archive
 from mortem.site.built import FilledAhead, fill_ahead
+from mortem.site.previous import Clearing, clear_ahead
 from mortem.site.rendered import RenderedPages, rendered_pages
 
 log = logging.getLogger("mkdocs.plugins.mortem")
@@ -34,11 +36,17 @@ _rendered: RenderedPages | None = None  # this build's kept pages and pages rend
 _started: tuple[str, bool] | None = None  # the command and whether --dirty
 _nav: Navigation | None = None  # this build's navigation, as every plugin left it
 _filled: FilledAhead | None = None  # this build's pages filled into the theme ahead
+_cleared: Clearing | None = None  # the last build's site, being deleted on a second core
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
     global _started
     _started = (command, dirty)
+
+
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    global _cleared
+    _cleared = clear_ahead(config.site_dir, _started)
 
 
 def _mortem_config(config: MkDocsConfig) -> Config:
@@ -131,6 +139,8 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    if _cleared:
+        _cleared.finish()
     said = [part for part in (_rendered and _rendered.finish(), _filled and _filled.finish()) if part]
     if said:
         log.info("mortem: " + ", ".join(said))
@@ -138,6 +148,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 
 
 def on_build_error(*, error: Exception) -> None:
+    if _cleared:
+        _cleared.finish()
     if _rendered:
         _rendered.finish()
     if _filled:

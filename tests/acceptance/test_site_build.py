@@ -214,6 +214,52 @@ def test_a_build_leaves_the_archive_out_of_the_collectors_sight(tmp_path: Path) 
     assert int((tmp_path / "site" / "frozen.txt").read_text()) > 100 * postmortems
 
 
+# A hook after mortem's: what is in the site folder once pre_build is over, before MkDocs
+# empties it (mortem.site.previous moved the last build aside by then). It then adds a file
+# to the folder being deleted, which the child deleting it has most likely listed already:
+# the build's end must delete what the child did not.
+_CLEARED_PROBE = """
+import json, os
+from pathlib import Path
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-200)
+def on_pre_build(*, config):
+    site = Path(config.site_dir)
+    names = sorted(os.listdir(site)) if site.is_dir() else None
+    site.parent.joinpath("at-pre-build.json").write_text(json.dumps(names))
+    for name in names or ():
+        if name.startswith(".mortem-previous-"):
+            (site / name / "late.txt").write_text("added after the child began")
+"""
+
+
+def test_a_rebuild_deletes_the_last_site_on_a_second_core(tmp_path: Path) -> None:
+    """mortem.site.previous, as the hook uses it: a build over an earlier one finds the last
+    site moved into a hidden folder before MkDocs would empty it, and ends with the site a
+    build into an empty folder makes, the hidden entries MkDocs keeps kept, nothing else."""
+    repo = copy_layout(tmp_path)
+    (repo / "hooks" / "cleared_probe.py").write_text(_CLEARED_PROBE)
+    settings = yaml.safe_load((repo / "mkdocs.yml").read_text())
+    settings["hooks"].append("hooks/cleared_probe.py")
+    (repo / "mkdocs.yml").write_text(yaml.safe_dump(settings))
+    two_cores = {"MORTEM_WORKERS": "2"}
+    fresh, site = tmp_path / "fresh", tmp_path / "site"
+    assert build(repo / "mkdocs.yml", fresh, env=two_cores).returncode == 0
+    assert build(repo / "mkdocs.yml", site, env=two_cores).returncode == 0
+    (site / "stale-page").mkdir()
+    (site / "stale-page" / "index.html").write_text("<p>a page no postmortem makes any more</p>")
+    (site / ".nojekyll").write_text("")
+    again = build(repo / "mkdocs.yml", site, env=two_cores)
+    assert again.returncode == 0, again.stderr
+    at_pre_build = json.loads((tmp_path / "at-pre-build.json").read_text())
+    assert [name for name in at_pre_build if not name.startswith(".mortem-previous-")] == [".nojekyll"]
+    assert files_under(site) == files_under(fresh) | {".nojekyll"}
+    assert not list(site.glob(".mortem-previous-*"))
+    assert (site / "index.html").read_bytes() == (fresh / "index.html").read_bytes()
+
+
 def test_the_search_index_holds_postmortems_not_lists(sample_site: Path) -> None:
     """Material's own index, as built: every postmortem and rule page is in it; the lists and
     reports (which only repeat postmortems, and outranked them) are not."""

@@ -56,7 +56,9 @@ def test_pages_rendered_ahead_build_the_same_site(large: Path, tmp_path: Path) -
     assert int(found[1]) >= len(pages) // 2 and int(found[2]) == len(pages)
     filled = re.search(r", (\d+) filled into the theme on a second core", said)
     assert filled, said[-3000:]
-    assert int(filled[1]) == int(len(pages) * WORKER_SHARE)
+    # the worker's share, less those MkDocs reached first and filled itself
+    assert 0 < int(filled[1]) <= int(len(pages) * WORKER_SHARE)
+    assert "Page skipped" not in said, "a page the worker wrote was skipped by nobody"
     assert two == one  # every page, the search index and the sitemap byte for byte
     assert _scratch() <= before, "the workers' scratch folders are dropped"
 

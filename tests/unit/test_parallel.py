@@ -436,6 +436,82 @@ def test_a_handoff_whose_worker_ends_early_gives_nothing_more(monkeypatch: pytes
     assert set(Path(tempfile.gettempdir()).glob("mortem-handoff-*")) <= before, "no folder left"
 
 
+def test_a_handoff_with_claims_gives_this_process_what_the_worker_has_not_begun(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Started with a count, the two share the items: this process takes an item the worker
+    has not begun instead of waiting for it (the worker then skips it), waits for one the
+    worker has begun, and after such a wait claims the next item the worker has not."""
+    import multiprocessing
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    context = multiprocessing.get_context("fork")
+    go_on, skipped = context.Event(), context.Array("b", 5)
+
+    def work(handoff: parallel.Handoff) -> int:
+        made = 0
+        for position in range(5):
+            if not handoff.claim(position):
+                skipped[position] = 1
+                continue
+            if position == 0:
+                go_on.wait(5)  # item 0 is begun, and waits until this process asks for 3
+                time.sleep(0.2)
+            handoff.put(position, b"item %d" % position)
+            made += 1
+            if position == 0:
+                go_on.clear()
+                go_on.wait(5)  # holds back until this process has claimed past 1
+        return made
+
+    handoff = parallel.Handoff.start(work, 5)
+    assert handoff is not None and handoff.claims is not None
+    time.sleep(0.2)  # the worker has claimed 0 and waits
+    assert handoff.take(3) is None  # not begun: this process's, at once
+    go_on.set()
+    started = time.monotonic()
+    assert handoff.take(0) == b"item 0"  # begun: waited for
+    assert time.monotonic() - started >= 0.15
+    # having waited, this process claimed the next item nobody had (the worker holds back)
+    assert handoff.claims.owners[1] == handoff.claims.HERE
+    assert handoff.take(1) is None
+    go_on.set()
+    deadline = time.monotonic() + 5
+    while handoff.claims.owners[4] != handoff.claims.WORKER and time.monotonic() < deadline:
+        time.sleep(0.01)  # the worker goes on to 2, skips 3 (claimed here), and takes 4
+    assert handoff.take(2) == b"item 2"
+    assert handoff.take(4) == b"item 4"
+    assert handoff.background.result() == 3
+    assert list(skipped) == [0, 1, 0, 1, 0]
+    handoff.close()
+
+
+def test_claims_are_first_come(monkeypatch: pytest.MonkeyPatch) -> None:
+    claims = parallel._Claims.shared(4)
+    assert claims is not None
+    assert claims.claim(0, claims.WORKER) and claims.claim(0, claims.WORKER)  # its own still
+    assert not claims.claim(0, claims.HERE)
+    assert claims.claim(1, claims.HERE) and not claims.claim(1, claims.WORKER)
+    claims.claim_next(0, claims.HERE)  # 1 is taken: the next free is 2
+    assert not claims.claim(2, claims.WORKER) and claims.claim(3, claims.WORKER)
+    claims.claim_next(3, claims.HERE)  # none left after 3: nothing happens
+    assert list(claims.owners) == [claims.WORKER, claims.HERE, claims.HERE, claims.WORKER]
+
+
+def test_claiming_ahead_takes_the_item_or_the_one_after_the_workers() -> None:
+    claims = parallel._Claims.shared(4)
+    assert claims is not None
+    claims.claim_ahead(0, claims.HERE)  # nobody's: this process's
+    assert claims.claim(1, claims.WORKER)
+    claims.claim_ahead(1, claims.HERE)  # the worker's: the next one is taken instead
+    assert list(claims.owners) == [claims.HERE, claims.WORKER, claims.HERE, 0]
+    claims.claim_ahead(2, claims.HERE)  # its own already: nothing more
+    assert claims.claim(3, claims.WORKER)
+    claims.claim_ahead(3, claims.HERE)  # the worker's, and the last: nothing
+    assert list(claims.owners) == [claims.HERE, claims.WORKER, claims.HERE, claims.WORKER]
+
+
 def test_items_from_both_ends_meet_and_each_is_done_once(
     monkeypatch: pytest.MonkeyPatch, pooled: list[int], tmp_path: Path
 ) -> None:

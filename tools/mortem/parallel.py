@@ -225,6 +225,56 @@ def from_both_ends(
     return [*mine, *rest], later
 
 
+class _Claims:
+    """Which of two processes does each item of a Handoff: the first to claim it. Made
+    before the fork, in memory both map."""
+
+    WORKER, HERE = 1, 2
+
+    def __init__(self, count: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.lock = context.Lock()
+        self.owners = context.RawArray("b", count)
+
+    @classmethod
+    def shared(cls, count: int) -> _Claims | None:
+        """The claims in shared memory, or None where the system gives no shared lock."""
+        try:
+            return cls(count)
+        except OSError:
+            return None
+
+    def claim(self, position: int, by: int) -> bool:
+        """Whether the item is `by`'s: claimed now, or by it before."""
+        with self.lock:
+            owner = self.owners[position]
+            if not owner:
+                self.owners[position] = owner = by
+            return bool(owner == by)
+
+    def claim_ahead(self, position: int, by: int) -> None:
+        """Claim the item for `by`, or if another has it, the one after it if no one has."""
+        with self.lock:
+            if not self.owners[position]:
+                self.owners[position] = by
+            elif (
+                self.owners[position] != by
+                and position + 1 < len(self.owners)
+                and not self.owners[position + 1]
+            ):
+                self.owners[position + 1] = by
+
+    def claim_next(self, position: int, by: int) -> None:
+        """Claim for `by` the first item after `position` that no one has claimed."""
+        with self.lock:
+            for later in range(position + 1, len(self.owners)):
+                if not self.owners[later]:
+                    self.owners[later] = by
+                    return
+
+
 class _Ends:
     """The items of from_both_ends not yet taken, [first, last), shared by this process and
     its forked worker: made before the fork, in memory both map."""
@@ -389,22 +439,33 @@ class Handoff:
 
     The worker `put`s each item's bytes under its position (written whole, then renamed,
     so a file there is finished) or marks it `left` (this process does that item itself);
-    `take` waits for one or the other, or for the worker's end."""
+    `take` waits for one or the other, or for the worker's end. Started with a count, the
+    two share the items as they go: the worker `claim`s each before making it, and `take`
+    claims an item the worker has not begun for this process, which then does it itself
+    instead of waiting; so whichever of the two is ahead does more, and neither idles while
+    the other has items left."""
 
-    WAIT = 0.002  # seconds between looks for an item the worker has not finished
+    WAIT = 0.0005  # seconds between looks for an item the worker has begun but not finished
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, claims: _Claims | None = None) -> None:
         self.folder = folder
+        self.claims = claims
         self._background: Background[int] | None = None
 
     @classmethod
-    def start(cls, work: Callable[[Handoff], int]) -> Handoff | None:
+    def start(cls, work: Callable[[Handoff], int], count: int | None = None) -> Handoff | None:
         """work(handoff) in a forked worker (in_background), which returns how many items it
-        put; None when no worker may run or none could be forked."""
+        put; None when no worker may run or none could be forked. With the `count` of items,
+        they are claimed (see the class)."""
         import shutil
         import tempfile
 
-        handoff = cls(Path(tempfile.mkdtemp(prefix="mortem-handoff-")))
+        claims = None
+        if count is not None:
+            claims = _Claims.shared(count)
+            if claims is None:
+                return None
+        handoff = cls(Path(tempfile.mkdtemp(prefix="mortem-handoff-")), claims)
         background = in_background(lambda: work(handoff))
         if background is None:
             shutil.rmtree(handoff.folder, ignore_errors=True)
@@ -417,6 +478,19 @@ class Handoff:
         assert self._background is not None, "only a started handoff is taken from"
         return self._background
 
+    def claim(self, position: int) -> bool:
+        """In the worker: whether the item at `position` is its to make (this process has not
+        taken it to do itself); it then is."""
+        return self.claims is None or self.claims.claim(position, _Claims.WORKER)
+
+    def claim_ahead(self, position: int) -> None:
+        """Here, on reaching the item at `position`, before taking it: take it to do in this
+        process if the worker has not begun it; if the worker has, take the next one if the
+        worker has not begun that, to do while the worker finishes this one. (`take` then
+        says at once that an item is this process's.) Without claims, nothing."""
+        if self.claims is not None:
+            self.claims.claim_ahead(position, _Claims.HERE)
+
     def put(self, position: int, data: bytes) -> None:
         """In the worker: the item at `position`."""
         writing = self.folder / f".{position}"
@@ -428,21 +502,30 @@ class Handoff:
         (self.folder / f"{position}.left").touch()
 
     def take(self, position: int) -> bytes | None:
-        """Here: the item at `position`, waiting for it; None when the worker left it or
-        ended without it."""
+        """Here: the item at `position`, waiting for it if the worker has begun it; None when
+        this process is to do it itself (the worker had not begun it, left it, or ended
+        without it)."""
         import time
 
+        if self.claims is not None and self.claims.claim(position, _Claims.HERE):
+            return None
         made, left = self.folder / str(position), self.folder / f"{position}.left"
+        waited = False
         while True:
             ended = self.background.done()  # before looking: an item put just before counts
             try:
-                return made.read_bytes()
+                data = made.read_bytes()
             except FileNotFoundError:
                 pass
             except OSError:
                 return None
+            else:
+                if waited and self.claims is not None:  # the worker is the slower: take one more here
+                    self.claims.claim_next(position, _Claims.HERE)
+                return data
             if ended or left.exists():
                 return None
+            waited = True
             time.sleep(self.WAIT)
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ tests/acceptance/test_site_ahead.py."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -65,16 +66,42 @@ def _filled(tmp_path: Path, pages: list[Any], worker: _Worker) -> FilledAhead:
 
 
 def test_a_page_the_worker_wrote_is_taken_and_its_template_put_back(tmp_path: Path) -> None:
+    """The worker wrote the page into the site: MkDocs is given nothing to write, and its
+    note that the page generated no output is left out; its own template is put back."""
     first, second = _page("a.md"), _page("b.md", template="own.html")
     filled = _filled(tmp_path, [first, second], _Worker())
-    filled.handoff.put(0, b"<html>a from the worker</html>")
-    filled.handoff.put(1, "<html>b from the worker: é</html>".encode())
-    assert filled.html("", first) == "<html>a from the worker</html>"
-    assert filled.html("", second) == "<html>b from the worker: é</html>"
+    filled.handoff.put(0, b"")
+    filled.handoff.put(1, b"")
+    assert filled.html("<html>the empty template</html>", first) == ""
+    assert filled.html("", second) == ""
     assert "template" not in first.meta and second.meta == {"template": "own.html"}
     assert filled.taken == 2
     other = _page("c.md")
     assert filled.html("<html>c</html>", other) == "<html>c</html>"  # not the worker's: as is
+    notes = [
+        _note(f"Page skipped: '{source}'. Generated empty output.") for source in ("a.md", "b.md", "c.md")
+    ]
+    assert [filled.quiet.filter(note) for note in notes] == [False, False, True]
+    assert filled.quiet.filter(_note("Page skipped: 'a.md'. Generated empty output.", logging.WARNING))
+
+
+def _note(message: str, level: int = logging.INFO) -> logging.LogRecord:
+    return logging.LogRecord("mkdocs.commands.build", level, __file__, 1, message, None, None)
+
+
+def test_the_note_filter_is_on_mkdocs_logger_for_the_build_only(tmp_path: Path) -> None:
+    """In a real build: MkDocs's note for a page the worker wrote is not printed; once the
+    build is over (finish), MkDocs's logger is as it was."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    page = _page("a.md")
+    filled = _filled(tmp_path, [page], _Worker(running=False))
+    logger.addFilter(filled.quiet)  # as fill_ahead does
+    filled.handoff.put(0, b"")
+    assert filled.html("", page) == ""
+    assert not logger.filter(_note("Page skipped: 'a.md'. Generated empty output."))
+    filled.finish()
+    assert filled.quiet not in logger.filters
+    assert logger.filter(_note("Page skipped: 'a.md'. Generated empty output."))
 
 
 def test_a_page_the_worker_left_is_filled_here_without_waiting(tmp_path: Path) -> None:
@@ -86,6 +113,32 @@ def test_a_page_the_worker_left_is_filled_here_without_waiting(tmp_path: Path) -
     assert filled.html("", first) == "main a.md"
     assert filled.html("", second) == "own b.md"  # with the page's own template
     assert filled.taken == 0
+
+
+def test_a_page_the_worker_has_not_begun_is_taken_at_its_context(tmp_path: Path) -> None:
+    """With claims, MkDocs reaching a page the worker has not begun fills it itself, without
+    waiting for the worker (still running); reaching one the worker has begun, it takes the
+    next page instead, and waits for the worker's."""
+    from mortem.parallel import _Claims
+
+    pages = [_page("a.md"), _page("b.md"), _page("c.md")]
+    claims = _Claims.shared(3)
+    assert claims is not None
+    worker = _Worker(patience=0)  # looking at it at all would mean waiting
+    filled = _filled(tmp_path, pages, worker)
+    filled.handoff.claims = claims
+    assert claims.claim(1, claims.WORKER)  # the worker is on b
+    filled.context({"title": "a.md"}, pages[0])
+    assert filled.html("", pages[0]) == "main a.md"
+    filled.context({"title": "b.md"}, pages[1])  # b is the worker's: c is taken here
+    assert list(claims.owners) == [claims.HERE, claims.WORKER, claims.HERE]
+    filled.handoff.put(1, b"")
+    worker.patience = 4
+    assert filled.html("", pages[1]) == ""
+    filled.context({"title": "c.md"}, pages[2])
+    worker.patience = 0
+    assert filled.html("", pages[2]) == "main c.md"
+    assert filled.taken == 1
 
 
 def test_pages_the_worker_never_reached_are_filled_here(tmp_path: Path) -> None:
@@ -101,11 +154,13 @@ def test_a_page_not_written_yet_is_waited_for(tmp_path: Path) -> None:
 
     def write_later() -> None:
         time.sleep(0.1)
-        filled.handoff.put(0, b"<html>late</html>")
+        filled.handoff.put(0, b"")
 
     writer = threading.Thread(target=write_later)
     writer.start()
-    assert filled.html("", page) == "<html>late</html>"
+    started = time.monotonic()
+    assert filled.html("", page) == ""
+    assert time.monotonic() - started >= 0.09, "waited for the worker"
     writer.join()
 
 
@@ -216,24 +271,12 @@ def test_the_worker_skips_search_indexing_only_where_it_changes_nothing() -> Non
     assert marked.content == "<p>t</p>"  # stripped, as MkDocs's own run would
 
 
-def test_the_worker_makes_the_folder_each_of_its_pages_is_written_to(tmp_path: Path) -> None:
-    """MkDocs then finds it made: making it is half of writing a page over an earlier site."""
-    page = SimpleNamespace(file=SimpleNamespace(abs_dest_path=str(tmp_path / "site" / "a" / "index.html")))
-    built._make_folder(page)  # type: ignore[arg-type]
-    assert (tmp_path / "site" / "a").is_dir()
-    built._make_folder(page)  # type: ignore[arg-type]  # made already: nothing to do
-    blocked = tmp_path / "file"
-    blocked.write_text("not a folder")
-    inside = SimpleNamespace(file=SimpleNamespace(abs_dest_path=str(blocked / "b" / "index.html")))
-    built._make_folder(inside)  # type: ignore[arg-type]  # left for MkDocs to meet and report
-    assert blocked.read_text() == "not a folder"
-
-
-def test_the_worker_makes_a_pages_folder_before_handing_the_page_over(
+def test_the_worker_writes_each_page_before_handing_it_over(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """_fill, as the worker runs it: the folder of a page it fills exists by the time the
-    page is handed over; a page it leaves (an empty template) gets no folder from it."""
+    """_fill, as the worker runs it: a page it fills is in the site, as MkDocs writes it, by
+    the time it is handed over; a page it leaves (an empty template) or cannot write is
+    neither written nor handed over, for MkDocs to build and report."""
     import os
 
     import mkdocs.commands.build as mkdocs_build
@@ -243,28 +286,63 @@ def test_the_worker_makes_a_pages_folder_before_handing_the_page_over(
         mkdocs_build, "get_context", lambda nav, files, config, page: {"title": page.file.src_uri}
     )
     site = tmp_path / "site"
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where a folder would go")
 
-    def page(source: str, template: str) -> Any:
-        dest = str(site / source.removesuffix(".md") / "index.html")
+    def page(source: str, template: str, dest: Path | None = None) -> Any:
+        path = dest or site / source.removesuffix(".md") / "index.html"
         return SimpleNamespace(
-            file=SimpleNamespace(src_uri=source, abs_dest_path=dest), meta={"template": template}, content=""
+            file=SimpleNamespace(src_uri=source, abs_dest_path=str(path)),
+            meta={"template": template},
+            content="",
         )
 
-    filled, left = page("a.md", "main.html"), page("b.md", "empty.html")
-    env = Environment(loader=DictLoader({"main.html": "main {{ title }}", "empty.html": ""}))
+    written = page("a.md", "main.html")
+    left = page("b.md", "empty.html")
+    unwritable = page("c.md", "main.html", blocked / "c" / "index.html")
+    env = Environment(loader=DictLoader({"main.html": "main {{ title }} é", "empty.html": ""}))
     config = SimpleNamespace(plugins=SimpleNamespace(events={"page_context": []}), _current_page=None)
     (tmp_path / "handoff").mkdir()
     handoff = Handoff(tmp_path / "handoff")
-    folders_at_handover: list[bool] = []
+    written_at_handover: list[bytes] = []
     put = handoff.put
 
     def put_and_look(position: int, data: bytes) -> None:
-        folders_at_handover.append((site / "a").is_dir())
+        written_at_handover.append((site / "a" / "index.html").read_bytes())
         put(position, data)
 
     monkeypatch.setattr(handoff, "put", put_and_look)
-    assert built._fill([filled, left], config, env, None, [], handoff) == 1  # type: ignore[arg-type]
-    assert folders_at_handover == [True]
+    pages = [written, left, unwritable]
+    assert built._fill(pages, config, env, None, [], handoff) == 1  # type: ignore[arg-type]
+    assert written_at_handover == ["main a.md é".encode()]
     assert not (site / "b").exists()
-    assert sorted(os.listdir(handoff.folder)) == ["0", "1.left"]
-    assert (handoff.folder / "0").read_bytes() == b"main a.md"
+    assert blocked.read_text() == "a file where a folder would go"
+    assert sorted(os.listdir(handoff.folder)) == ["0", "1.left", "2.left"]
+
+
+def test_the_worker_skips_the_pages_this_process_claimed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page MkDocs reached before the worker began it is MkDocs's: the worker neither
+    fills nor writes it."""
+    import mkdocs.commands.build as mkdocs_build
+
+    monkeypatch.setattr(built, "hush_worker", lambda: SimpleNamespace(anything=False))
+    monkeypatch.setattr(mkdocs_build, "get_context", lambda nav, files, config, page: {"title": "t"})
+    site = tmp_path / "site"
+    pages = [
+        SimpleNamespace(
+            file=SimpleNamespace(src_uri=f"{n}.md", abs_dest_path=str(site / str(n) / "index.html")),
+            meta={"template": "main.html"},
+            content="",
+        )
+        for n in range(3)
+    ]
+    (tmp_path / "handoff").mkdir()
+    handoff = Handoff(tmp_path / "handoff")
+    monkeypatch.setattr(handoff, "claim", lambda position: position != 1)  # the other process has 1
+    env = Environment(loader=DictLoader({"main.html": "main"}))
+    config = SimpleNamespace(plugins=SimpleNamespace(events={"page_context": []}), _current_page=None)
+    assert built._fill(pages, config, env, None, [], handoff) == 2  # type: ignore[arg-type]
+    assert (site / "0" / "index.html").exists() and (site / "2" / "index.html").exists()
+    assert not (site / "1").exists()

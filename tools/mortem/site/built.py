@@ -1,16 +1,20 @@
-"""Pages whose theme template a forked worker fills while MkDocs fills the others.
+"""Pages whose theme template a forked worker fills and writes while MkDocs does the others.
 
 Once every page is converted, MkDocs fills the theme's template for one page at a time: with
 Material, 1.7 ms a page, and 0.95 ms more for the search plugin to index it; with writing
 the pages, 4.4-4.5 s of a 10.5 s build of 1,000 postmortems without mortem's cache, and
 more of one with it. In a build of 200 pages or more, when every page is converted
 (`on_env`), a forked worker fills the template of the later pages, in order and as MkDocs
-would, making the folder it is written to and handing it over as a file
-(mortem.parallel.Handoff). MkDocs gives each of those pages an empty template (the
+would, and writes each into the site as MkDocs would (mkdocs.utils.write_file), then says
+so (mortem.parallel.Handoff). MkDocs gives each of those pages an empty template (the
 `template` a page's meta may name, put back once the page is built), still indexes it for
-search, and writes the worker's HTML (`on_post_page`) into that folder, taking each page as
-soon as the worker has it. A page the worker could not fill without logging or failing is
-filled here instead, from the same context, so that what it says is said once.
+search, and writes nothing for it (`on_post_page` returns no HTML, and the "Page skipped"
+note MkDocs then logs for it is left out), taking each page as soon as the worker has
+written it. The two share the pages as they go: a page the worker has not begun when MkDocs
+reaches it, and one more each time MkDocs had to wait for the worker, is filled here
+instead, so that neither idles while the other has pages left. A page the worker could not
+fill or write without logging or failing is filled here too, from the same context, so that
+what it says is said once.
 
 It is used only where mortem knows everything that acts on a page at that stage: in
 `mkdocs build` (not `serve`, which shows drafts, nor a --dirty build), with nothing but a
@@ -21,8 +25,7 @@ MkDocs builds with).
 
 from __future__ import annotations
 
-import contextlib
-import os
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -59,18 +62,23 @@ class FilledAhead:
     templates: dict[str, object]  # their own `template` meta (_NONE if unset), put back
     handoff: Handoff
     contexts: dict[str, Any] = field(default_factory=dict)  # for a page filled here after all
-    taken: int = 0  # pages built from the worker's HTML
+    taken: int = 0  # pages the worker filled and wrote
+    quiet: _WrittenAhead = field(default_factory=lambda: _WrittenAhead())
 
     def context(self, context: Any, page: Page) -> Any:
         """At `page_context` (after every plugin): keep the context of the worker's pages, in
-        case one is filled here after all."""
-        if page.file.src_uri in self.positions:
+        case one is filled here after all; and take this page or the next one, if the worker
+        has not begun it, to fill here (at `post_page`) rather than wait for the worker."""
+        position = self.positions.get(page.file.src_uri)
+        if position is not None:
             self.contexts[page.file.src_uri] = context
+            self.handoff.claim_ahead(position)
         return context
 
     def html(self, output: str, page: Page) -> str:
-        """At `post_page`: the worker's HTML for one of its pages (MkDocs filled the empty
-        template), or the page filled here when the worker could not."""
+        """At `post_page`: nothing for MkDocs to write for one of the worker's pages (MkDocs
+        filled the empty template; the worker wrote the page), or the page filled here when
+        the worker did not."""
         source = page.file.src_uri
         position = self.positions.pop(source, None)
         if position is None:
@@ -81,17 +89,36 @@ class FilledAhead:
         else:
             page.meta["template"] = template
         context = self.contexts.pop(source)
-        made = self.handoff.take(position)  # None: the worker left it (it logged or failed)
-        if made is not None:
+        if self.handoff.take(position) is not None:  # None: this process is to fill it
             self.taken += 1
-            return made.decode("utf-8")
+            self.quiet.expect(source)
+            return ""
         return self.env.get_template(_template_name(page)).render(context)
 
     def finish(self) -> str | None:
         """After the build, or a failed one: end the worker if still running, drop what it
         handed over, and say how many pages it filled (for the hook to log)."""
         self.handoff.close()
+        logging.getLogger(_BUILD_LOGGER).removeFilter(self.quiet)
         return f"{self.taken} filled into the theme on a second core" if self.taken else None
+
+
+_BUILD_LOGGER = "mkdocs.commands.build"  # where MkDocs notes each page it writes nothing for
+
+
+class _WrittenAhead(logging.Filter):
+    """Leaves out MkDocs's note that a page "generated empty output" for the pages the worker
+    wrote: nothing was skipped. Any other record passes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: set[str] = set()
+
+    def expect(self, source: str) -> None:
+        self.notes.add(f"Page skipped: '{source}'. Generated empty output.")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno != logging.INFO or record.getMessage() not in self.notes
 
 
 _NONE = object()
@@ -123,7 +150,7 @@ def fill_ahead(
     from mortem.parallel import Handoff
 
     later = pages[len(pages) - int(len(pages) * WORKER_SHARE) :]
-    handoff = Handoff.start(lambda handoff: _fill(later, config, env, nav, built, handoff))
+    handoff = Handoff.start(lambda handoff: _fill(later, config, env, nav, built, handoff), len(later))
     if handoff is None:
         return None
     _add_blank(env)
@@ -132,7 +159,9 @@ def fill_ahead(
         templates[page.file.src_uri] = page.meta.get("template", _NONE)
         page.meta["template"] = BLANK
     positions = {page.file.src_uri: position for position, page in enumerate(later)}
-    return FilledAhead(env, positions, templates, handoff)
+    filled = FilledAhead(env, positions, templates, handoff)
+    logging.getLogger(_BUILD_LOGGER).addFilter(filled.quiet)
+    return filled
 
 
 def _known_handlers(config: MkDocsConfig, hook: str) -> bool:
@@ -176,14 +205,18 @@ def _fill(
     built: Sequence[File],
     handoff: Handoff,
 ) -> int:
-    """In the worker: each page's template filled as MkDocs fills it (mkdocs.commands.build
-    ._build_page) and handed over by its place in `pages`, or left to the other process when
-    filling it logged or failed. The number of pages filled."""
+    """In the worker: each page it claims filled as MkDocs fills it (mkdocs.commands.build
+    ._build_page) and written where and as MkDocs writes it, then handed over (as no bytes)
+    by its place in `pages`; or left to the other process when filling or writing it logged
+    or failed. The number of pages written."""
     from mkdocs.commands.build import get_context
+    from mkdocs.utils import write_file
 
     heard = hush_worker()
     filled = 0
     for position, page in enumerate(pages):
+        if not handoff.claim(position):  # the other process reached it first, and fills it
+            continue
         heard.anything = False
         config._current_page = page
         page.active = True
@@ -200,21 +233,14 @@ def _fill(
         if heard.anything or not html.strip():
             handoff.leave(position)
             continue
-        _make_folder(page)
-        handoff.put(position, html.encode("utf-8", errors="xmlcharrefreplace"))
+        try:
+            write_file(html.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+        except OSError:  # MkDocs writes it again in the other process, and reports it
+            handoff.leave(position)
+            continue
+        handoff.put(position, b"")
         filled += 1
     return filled
-
-
-def _make_folder(page: Page) -> None:
-    """In the worker: the folder MkDocs will write the page into, made now. Making a page's
-    folder is half of writing it when the build replaces an earlier site (0.5-0.9 s of a
-    1,000-postmortem build, against 0.16 s into an empty folder); made here, on the second
-    core, MkDocs finds it there. Any failure is left for MkDocs to meet and report."""
-    path = page.file.abs_dest_path
-    if path:
-        with contextlib.suppress(OSError):
-            os.makedirs(os.path.dirname(path), exist_ok=True)
 
 
 def _page_context(context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 from mortem.analysis import actions, metrics, response
@@ -29,9 +29,15 @@ def all_pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[P
         return before, [*_reports(docs, config, today), *_rules(), *_exports(docs, today)]
 
     related = related_by_position(docs, config, RELATED_SHOWN)
-    links, (before, after) = from_both_ends(len(docs), related, others, MIN_RELATED_PARTS)
-    generated = [*before, *_postmortems(docs, config, today, links), *after]
-    return [_chrome(page) for page in generated]
+    by_id = {d.id: d for d in docs}
+
+    def postmortem(index: int) -> Page:
+        """A postmortem's page whole, its related incidents found, on whichever core finds
+        them: the pages are made with them, not after, on one core."""
+        return _chrome(_postmortem(docs[index], by_id, related(index), config, today))
+
+    made, (before, after) = from_both_ends(len(docs), postmortem, others, MIN_RELATED_PARTS)
+    return [*map(_chrome, before), *made, *map(_chrome, after)]
 
 
 def notes_text(config: Config) -> str | None:
@@ -99,14 +105,12 @@ def _facets(
 RELATED_SHOWN = 3
 
 
-def _postmortems(
-    docs: Sequence[Postmortem], config: Config, today: date, related: Sequence[Sequence[Link]]
-) -> Iterator[Page]:
-    by_id = {d.id: d for d in docs}
-    for doc, links in zip(docs, related, strict=True):
-        shown = [(by_id[link.other], link.reasons) for link in links if link.other in by_id]
-        cost = response.cost_usd(doc, config)
-        yield Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown, cost))
+def _postmortem(
+    doc: Postmortem, by_id: Mapping[str, Postmortem], links: Sequence[Link], config: Config, today: date
+) -> Page:
+    shown = [(by_id[link.other], link.reasons) for link in links if link.other in by_id]
+    cost = response.cost_usd(doc, config)
+    return Page(paths.postmortem_path(doc.id), postmortem_page(doc, today, shown, cost))
 
 
 def _reports(docs: Sequence[Postmortem], config: Config, today: date) -> Iterator[Page]:

@@ -394,6 +394,17 @@ def judge(results: Results) -> None:
             row.met = base is not None and own <= 12 * base.mortem.seconds
 
 
+# The bounds of the ratio targets: a ratio that rounds onto one is shown to a third decimal.
+_BOUNDS = (0.2, 0.25, 0.5)
+
+
+def ratio_text(ratio: float) -> str:
+    """A ratio to its reference, to two decimals, or three when two would round it onto a
+    target's bound and hide which side it falls on (0.203 is not met by "at most 0.2")."""
+    shown = round(ratio, 2)
+    return f"{ratio:.3f}×" if shown in _BOUNDS and shown != ratio else f"{shown:.2f}×"
+
+
 def table(results: Results, runs: int, cold_runs: int) -> str:
     cold = f' ({cold_runs} for "no cache")' if cold_runs != runs else ""
     lines = [
@@ -405,7 +416,7 @@ def table(results: Results, runs: int, cold_runs: int) -> str:
     ]
     for row in results.rows:
         ref = f"{row.reference.seconds:.2f}" if row.reference else "—"
-        ratio = f"{row.mortem.seconds / row.reference.seconds:.2f}×" if row.reference else "—"
+        ratio = ratio_text(row.mortem.seconds / row.reference.seconds) if row.reference else "—"
         if row.size >= 10_000 and row.case.startswith(("check all files", "site build")):
             base = results.find(row.case, 1_000)
             if base is not None:

@@ -26,14 +26,14 @@ from mkdocs.structure.pages import Page
 
 from mortem.config import Config, load_config
 from mortem.errors import MortemError
-from mortem.site import heap, pages, read_archive
+from mortem.site import Started, heap, pages, read_archive
 from mortem.site.built import FilledAhead, fill_ahead
 from mortem.site.previous import Clearing, clear_ahead
 from mortem.site.rendered import RenderedPages, rendered_pages
 
 log = logging.getLogger("mkdocs.plugins.mortem")
 _rendered: RenderedPages | None = None  # this build's kept pages and pages rendered ahead
-_started: tuple[str, bool] | None = None  # the command and whether --dirty
+_started: Started = None  # the command and whether --dirty
 _nav: Navigation | None = None  # this build's navigation, as every plugin left it
 _filled: FilledAhead | None = None  # this build's pages filled into the theme ahead
 _cleared: Clearing | None = None  # the last build's site, being deleted on a second core

@@ -487,7 +487,7 @@ def test_a_handoff_with_claims_gives_this_process_what_the_worker_has_not_begun(
     handoff.close()
 
 
-def test_claims_are_first_come(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_claims_are_first_come() -> None:
     claims = parallel._Claims.shared(4)
     assert claims is not None
     assert claims.claim(0, claims.WORKER) and claims.claim(0, claims.WORKER)  # its own still

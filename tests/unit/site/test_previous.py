@@ -5,7 +5,6 @@ hook's use of it, in real `mkdocs build`s, is in tests/acceptance/test_site_buil
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -138,4 +137,3 @@ def test_gh_deploy_clears_as_build_does(tmp_path: Path) -> None:
     clearing.finish()
     assert not (site / "index.html").exists()
     assert (site / ".git" / "HEAD").exists()
-    shutil.rmtree(site)

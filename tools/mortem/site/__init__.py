@@ -18,6 +18,22 @@ from mortem.config import Config
 from mortem.model import Postmortem
 from mortem.rules import Context
 
+# What MkDocs's command line started, as the hook's `on_startup` hears it: the command and
+# whether --dirty; None for a build run from Python.
+Started = tuple[str, bool] | None
+_ONE_BUILD = ("build", "gh-deploy")  # the commands whose process ends with its one build
+
+
+def ends_with_build(started: Started) -> bool:
+    """Whether the process ends with this build (`mkdocs build` or `gh-deploy`)."""
+    return started is not None and started[0] in _ONE_BUILD
+
+
+def whole_build(started: Started) -> bool:
+    """Whether this is such a build without --dirty: every page built, into a site folder
+    MkDocs empties first (`serve` shows drafts and builds into a folder of its own)."""
+    return started is not None and ends_with_build(started) and not started[1]
+
 
 @dataclass(frozen=True)
 class Page:
@@ -65,4 +81,4 @@ def pages(docs: Sequence[Postmortem], config: Config, today: date) -> list[Page]
     return cache.cached(config, "archive", key, compute, valid)
 
 
-__all__ = ["Archive", "Page", "pages", "read_archive"]
+__all__ = ["Archive", "Page", "Started", "ends_with_build", "pages", "read_archive", "whole_build"]

@@ -10,9 +10,10 @@ so (mortem.parallel.Handoff). MkDocs gives each of those pages an empty template
 `template` a page's meta may name, put back once the page is built), still indexes it for
 search, and writes nothing for it (`on_post_page` returns no HTML, and the "Page skipped"
 note MkDocs then logs for it is left out), taking each page as soon as the worker has
-written it. The two share the pages as they go: a page the worker has not begun when MkDocs
-reaches it, and one more each time MkDocs had to wait for the worker, is filled here
-instead, so that neither idles while the other has pages left. A page the worker could not
+written it. The two share the pages as they go (claims, mortem.parallel.Handoff): when
+MkDocs reaches a page (`page_context`), it takes that page if the worker has not begun it,
+or the next one if the worker is on it, and after any wait for the worker one more; it
+fills those here, so that neither idles while the other has pages left. A page the worker could not
 fill or write without logging or failing is filled here too, from the same context, so that
 what it says is said once.
 
@@ -30,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mortem.site import Started, whole_build
 from mortem.site.rendered import MIN_AHEAD_PAGES, hush_worker
 
 if TYPE_CHECKING:
@@ -49,7 +51,6 @@ if TYPE_CHECKING:
 # process.
 WORKER_SHARE = 0.8
 BLANK = "mortem-filled-ahead.html"  # the empty template MkDocs fills for the worker's pages
-_COMMANDS = ("build", "gh-deploy")
 _SEARCH_PLUGINS = ("mkdocs.contrib.search", "material.plugins.search.plugin")
 
 
@@ -129,7 +130,7 @@ def fill_ahead(
     env: Environment,
     files: Files,
     nav: Navigation | None,
-    started: tuple[str, bool] | None,
+    started: Started,
     hook: str,
 ) -> FilledAhead | None:
     """At `on_env` (mortem's `hook` module, which saw the `nav` and what the build was
@@ -138,10 +139,7 @@ def fill_ahead(
     one this can do exactly as MkDocs would (see the module), or has too few pages to gain."""
     from mkdocs.structure.files import InclusionLevel
 
-    if nav is None or started is None or not _known_handlers(config, hook):
-        return None
-    command, dirty = started
-    if command not in _COMMANDS or dirty:
+    if nav is None or not whole_build(started) or not _known_handlers(config, hook):
         return None
     built = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = [file.page for file in built if file.page is not None]

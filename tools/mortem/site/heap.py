@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import gc
 
-# Commands after whose one build MkDocs exits (gh-deploy then runs git, but builds no more).
-_ONE_BUILD = ("build", "gh-deploy")
+from mortem.site import Started, ends_with_build
 
 
 def hold() -> None:
@@ -28,9 +27,9 @@ def hold() -> None:
     gc.freeze()
 
 
-def release(started: tuple[str, bool] | None) -> None:
+def release(started: Started) -> None:
     """After a build, or a failed one, of the command `started` (as the hook's `on_startup`
     heard it: the command and whether --dirty; None when the build was not started by
     MkDocs's command line): back into reach, unless the process ends with this build."""
-    if started is None or started[0] not in _ONE_BUILD:
+    if not ends_with_build(started):
         gc.unfreeze()

@@ -22,9 +22,9 @@ import shutil
 from dataclasses import dataclass
 
 from mortem.parallel import Forked, in_fork, processes
+from mortem.site import Started, whole_build
 
 PREFIX = ".mortem-previous-"  # hidden: MkDocs neither deletes nor copies it
-_COMMANDS = ("build", "gh-deploy")
 log = logging.getLogger("mkdocs.plugins.mortem")
 
 
@@ -47,11 +47,11 @@ class Clearing:
                 log.warning(f"mortem: could not delete the last build's {self.folder}; delete it by hand")
 
 
-def clear_ahead(site_dir: str, started: tuple[str, bool] | None) -> Clearing | None:
+def clear_ahead(site_dir: str, started: Started) -> Clearing | None:
     """At `pre_build`, for a build `started` by MkDocs's command line (command, --dirty):
     move what MkDocs is about to delete from `site_dir` aside and start deleting it on a
     second core. None when there is nothing to gain or it may not be done (see the module)."""
-    if started is None or started[0] not in _COMMANDS or started[1] or processes() < 2:
+    if not whole_build(started) or processes() < 2:
         return None
     entries = _deletable(site_dir)
     if not entries:

@@ -59,11 +59,11 @@ def test_a_check_on_two_cores_finds_what_one_process_finds(
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_PART_ITEMS", 2)  # as if the archive were large
     two = _check(archive, "2", monkeypatch)  # whatever the machine has
-    assert pooled == [2], "the check parsed in two workers, and judged the archive here (one_process)"
+    assert pooled == [1, 2], "the text-only rules apart, the parse in two workers, the archive judged here"
     one = _check(archive, "1", monkeypatch)
     assert two == one
     codes = {f.code for f in one}  # type: ignore[attr-defined]
-    assert {"PM060", "PM039", "PM012", "PM001", "PM004", "PM080"} <= codes, "every kind of finding"
+    assert {"PM060", "PM039", "PM012", "PM001", "PM004", "PM080", "PM081", "PM082"} <= codes, "every kind"
 
 
 def test_checking_part_of_a_large_archive_on_two_cores(
@@ -72,7 +72,7 @@ def test_checking_part_of_a_large_archive_on_two_cores(
     """Files checked among a larger archive: the rest is read only for the archive-wide rules."""
     files = archive_files(archive / "postmortems")[60:]
     two = _check(archive, "2", monkeypatch, *files)
-    assert pooled == [2], "the check ran in two workers"
+    assert pooled == [1, 2], "the text-only rules apart, the parse in two workers"
     assert two == _check(archive, "1", monkeypatch, *files)
     assert {"PM060", "PM039", "PM012"} <= {f.code for f in two}  # type: ignore[attr-defined]
 
@@ -105,7 +105,7 @@ def test_part_of_an_archive_with_the_archive_wide_rules_disabled(
     config.write_text(config.read_text() + 'disable = ["PM012", "PM039", "PM060"]\n')
     files = archive_files(archive / "postmortems")[60:]
     two = _check(archive, "2", monkeypatch, *files)
-    assert pooled == [2]
+    assert pooled == [1, 2]
     assert two == _check(archive, "1", monkeypatch, *files)
     assert two and not {"PM012", "PM039", "PM060"} & {f.code for f in two}  # type: ignore[attr-defined]
 
@@ -485,6 +485,29 @@ def test_a_handoff_with_claims_gives_this_process_what_the_worker_has_not_begun(
     assert handoff.background.result() == 3
     assert list(skipped) == [0, 1, 0, 1, 0]
     handoff.close()
+
+
+def test_a_handoff_waits_for_a_begun_item_only_until_the_time_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text-only rules' worker runs at idle priority and may get no CPU: this process
+    waits for an item it has begun only until the time given, then makes it itself."""
+    import multiprocessing
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    begun = multiprocessing.get_context("fork").Event()
+
+    def work(handoff: parallel.Handoff) -> int:
+        handoff.claim(0)
+        begun.set()
+        time.sleep(60)  # never finishes
+        return 0
+
+    handoff = parallel.Handoff.start(work, 2)
+    assert handoff is not None and begun.wait(10)
+    assert handoff.take(0, until=time.monotonic() + 0.05) is None, "made here after all"
+    assert handoff.take(1, until=time.monotonic()) is None, "not begun: this process's"
+    assert not handoff.background.done()
+    handoff.close()  # ends the worker
 
 
 def test_claims_are_first_come() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
@@ -23,6 +24,7 @@ from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 if TYPE_CHECKING:
     from mortem.cache import Store
     from mortem.parallel import Forked
+    from mortem.text_checks import TextChecks
 
 # Rules whose findings depend on more than the file and the settings: on the other
 # postmortems (PM039, PM060) or the archive's ids (PM012). The cache keys their findings by
@@ -151,32 +153,48 @@ def _finding(path: str, rule: Rule, severity: Severity, issue: Issue) -> Finding
 
 # --- on every core ----------------------------------------------------------------------
 
+# What a worker sends back for each file: its own findings, the postmortem (a slim copy
+# unless kept whole) or why it could not be read, and the hash of the text parsed (0 when
+# the text-only rules run with the others).
+_Parsed = tuple[list[Finding], Loaded, int]
+
 
 def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, keep: bool) -> CheckResult:
     """check_documents over many files with no cache: the workers parse every file and run
     its own rules; the archive-wide rules (CONTEXT_RULES) then run here, over the slim copies
     the workers send back, or with `keep` the whole postmortems, which `reader` then keeps
-    (it is never handed a slim copy)."""
+    (it is never handed a slim copy). Without `keep`, the rules that read only the text run
+    apart from the parse, in the CPU it leaves (mortem.text_checks)."""
+    from mortem.text_checks import text_hash
+
     own, wider = _own_and_wider(context.config)
     checked = set(files)
     extra = [path for path in reader.archive_paths() if path not in checked] if wider else []
+    apart = None if keep else _text_checks_apart(files, own, context)
+    parsed = [(rule, level) for rule, level in own if not rule.text_only] if apart else own
 
-    def work(path: Path, doc: Loaded) -> tuple[list[Finding], Loaded]:
+    def work(path: Path, doc: Loaded) -> _Parsed:
         if path not in checked:
             found: list[Finding] = []
         elif isinstance(doc, LoadFailure):
             found = list(check_documents([doc], context).findings)
         else:
-            found = _check_one(doc, own, context)
-        return found, doc if isinstance(doc, LoadFailure) or keep else slim(doc)
+            found = _check_one(doc, parsed, context)
+        text = text_hash(doc) if apart and isinstance(doc, Postmortem) else 0
+        return found, doc if isinstance(doc, LoadFailure) or keep else slim(doc), text
 
-    findings: list[Finding] = []
+    own_found: dict[Path, list[Finding]] = {}
     copies: dict[Path, Loaded] = {}
+    texts: dict[Path, int] = {}  # for each postmortem checked, the hash of its text as parsed
     batch = [*files, *extra]
+    findings: list[Finding] = []
     with _causes_ahead(context.config, wider) as arrived:
-        for path, (found, doc) in zip(batch, map_loaded(batch, context.config, work, arrived), strict=True):
-            findings.extend(found)
+        results = map_loaded(batch, context.config, work, arrived)
+        for path, (found, doc, text) in zip(batch, results, strict=True):
+            own_found[path] = found
             copies[path] = doc
+            if isinstance(doc, Postmortem) and path in checked:
+                texts[path] = text
             if keep:
                 reader.keep(doc)
         if wider:  # (without them, only the files checked were read)
@@ -184,13 +202,52 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
             for doc in map(copies.__getitem__, files):
                 if isinstance(doc, Postmortem):
                     findings.extend(_check_one(doc, wider, wide, load_issues=False))
+    if apart is not None:  # taken last: the worker makes them meanwhile
+        findings.extend(_take_apart(apart, texts, own_found, own, context))
+    findings.extend(finding for path in files for finding in own_found[path])
     return CheckResult(tuple(sorted(findings)), len(files))
+
+
+def _text_checks_apart(
+    files: Sequence[Path], own: Sequence[tuple[Rule, Severity]], context: Context
+) -> TextChecks | None:
+    """The text-only rules among `own`, started on `files` apart from the parse; None when
+    there are none, or too few files to be worth a worker, or no worker may run them."""
+    from mortem.text_checks import TextChecks
+
+    rules = [(rule, level) for rule, level in own if rule.text_only]
+    if not rules or workers(len(files)) < 2:
+        return None
+    check = partial(_check_one, rules=rules, context=context, load_issues=False)
+    return TextChecks.start(files, context.config, check)
+
+
+def _take_apart(
+    apart: TextChecks,
+    texts: dict[Path, int],
+    own_found: dict[Path, list[Finding]],
+    own: Sequence[tuple[Rule, Severity]],
+    context: Context,
+) -> list[Finding]:
+    """The text-only rules' findings. A file whose text changed after the parse read it is
+    read and checked again here with all its own rules, which replace the parse's findings
+    in `own_found`, so that they come from one version of it (its archive-wide findings
+    stay those of the version the parse read, as for any file changed during a check)."""
+    found, changed = apart.findings(texts)
+    again = Reader(context.config, store=None)
+    for path in changed:
+        doc = again.load(path)
+        if isinstance(doc, LoadFailure):
+            own_found[path] = list(check_documents([doc], context).findings)
+        else:
+            own_found[path] = _check_one(doc, own, context)
+    return found
 
 
 @contextmanager
 def _causes_ahead(
     config: Config, wider: Sequence[tuple[Rule, Severity]]
-) -> Iterator[Callable[[tuple[list[Finding], Loaded]], None] | None]:
+) -> Iterator[Callable[[_Parsed], None] | None]:
     """While the workers parse, this process reads the causes of the postmortems they send
     back into terms for PM060's analysis (patterns.CausesAhead), a third of that analysis,
     which would otherwise wait for the last file."""
@@ -201,7 +258,7 @@ def _causes_ahead(
 
     with reading_ahead(config) as ahead:
 
-        def arrived(result: tuple[list[Finding], Loaded]) -> None:
+        def arrived(result: _Parsed) -> None:
             if isinstance(result[1], Postmortem):
                 ahead.read(result[1])
 

@@ -124,6 +124,25 @@ def parse(
     )
 
 
+def text_only(path: Path, shown: str, source: Source) -> Postmortem:
+    """The file as the rules that read only its text see it (Rule.text_only): its text and
+    its suppression comments, nothing parsed, so a check can run those rules without the
+    parse (mortem.text_checks). Those rules find the same in it as in `parse`'s reading
+    (tests/unit/test_text_checks.py)."""
+    return Postmortem(
+        path=path,
+        display_path=shown,
+        text=source.text,
+        front={},
+        positions={},
+        front_matter_line=1,
+        body_line=1,
+        sections=(),
+        headings=(),
+        suppressions=_suppressions(source.text),
+    )
+
+
 def front_matter(config: Config, text: str, first_line: int) -> FrontMatter:
     """The front matter's data with positions, read within `config`'s YAML limits."""
     return parse_yaml(text, first_line, config.max_yaml_depth, config.max_yaml_nodes)

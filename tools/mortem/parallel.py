@@ -501,10 +501,10 @@ class Handoff:
         """In the worker: the item at `position` is left to the other process."""
         (self.folder / f"{position}.left").touch()
 
-    def take(self, position: int) -> bytes | None:
+    def take(self, position: int, until: float | None = None) -> bytes | None:
         """Here: the item at `position`, waiting for it if the worker has begun it; None when
         this process is to do it itself (the worker had not begun it, left it, or ended
-        without it)."""
+        without it, or was still making it at `until`, a time.monotonic())."""
         import time
 
         if self.claims is not None and self.claims.claim(position, _Claims.HERE):
@@ -523,7 +523,7 @@ class Handoff:
                 if waited and self.claims is not None:  # the worker is the slower: take one more here
                     self.claims.claim_next(position, _Claims.HERE)
                 return data
-            if ended or left.exists():
+            if ended or left.exists() or (until is not None and time.monotonic() >= until):
                 return None
             waited = True
             time.sleep(self.WAIT)

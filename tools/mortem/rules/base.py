@@ -76,6 +76,10 @@ class Rule:
     family: str
     check: Check | None  # None for the reading rules, whose issues come from the loader
     doc: str
+    # The check reads the file's text and nothing else of the postmortem (no front matter, no
+    # sections), so it gives the same findings on loader.text_only's reading of the file: a
+    # check of a large archive runs such rules apart from the parse (mortem.text_checks).
+    text_only: bool = False
 
     @property
     def summary(self) -> str:
@@ -90,11 +94,14 @@ class Rule:
         return match.group(1).strip() if match else ""
 
 
-def rule(code: str, name: str, severity: Severity, family: str) -> Callable[[Check], Rule]:
-    """Turn a check function into a Rule; its docstring is the rule's reference entry."""
+def rule(
+    code: str, name: str, severity: Severity, family: str, text_only: bool = False
+) -> Callable[[Check], Rule]:
+    """Turn a check function into a Rule; its docstring is the rule's reference entry.
+    `text_only`: the check reads only `doc.text` (see Rule.text_only)."""
 
     def wrap(check: Check) -> Rule:
-        return Rule(code, name, severity, family, check, _dedent(check.__doc__ or ""))
+        return Rule(code, name, severity, family, check, _dedent(check.__doc__ or ""), text_only)
 
     return wrap
 

@@ -140,7 +140,7 @@ def _candidate_lines(doc: Postmortem) -> list[SourceLine]:
     ]
 
 
-@rule("PM081", "no-secrets", Severity.ERROR, "publishing")
+@rule("PM081", "no-secrets", Severity.ERROR, "publishing", text_only=True)
 def no_secrets(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     """
     ## What it does
@@ -200,7 +200,7 @@ _PHONE_HINT = re.compile(r"\d\d[\s.-]\(?\d\d")
 _NOT_PHONE = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[.:]\d{2}|\d+\.\d+\.\d+\.\d+")
 
 
-@rule("PM082", "no-personal-data", Severity.WARNING, "publishing")
+@rule("PM082", "no-personal-data", Severity.WARNING, "publishing", text_only=True)
 def no_personal_data(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
     """
     ## What it does

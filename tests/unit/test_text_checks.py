@@ -199,3 +199,37 @@ def test_without_text_rules_nothing_runs_apart(
     assert apart == []
     assert two and not {"PM081", "PM082"} & {f.code for f in two}
     assert not [rule for rule, _ in active_rules(load_config()) if rule.text_only]
+
+
+def test_without_a_scratch_folder_the_rules_run_with_the_others(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, apart: list[tuple[list[Finding], list[Path]]]
+) -> None:
+    """A read-only or full temporary folder must not fail the check: nothing runs apart."""
+    import tempfile
+
+    one = _check(archive, "1", monkeypatch)
+
+    def no_folder(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_folder)
+    assert _check(archive, "2", monkeypatch) == one
+    assert apart == []
+
+
+def test_a_worker_that_cannot_hand_over_leaves_the_rest_here(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, apart: list[tuple[list[Finding], list[Path]]]
+) -> None:
+    """The scratch folder fills while the worker writes: what it could not hand over, and
+    everything after, is made here."""
+    real_put = parallel.Handoff.put
+
+    def put(self: parallel.Handoff, position: int, data: bytes) -> None:
+        if position >= 3:
+            raise OSError(28, "No space left on device")
+        real_put(self, position, data)
+
+    monkeypatch.setattr(parallel.Handoff, "put", put)
+    two = _check(archive, "2", monkeypatch)
+    assert len(apart) == 1 and {f.code for f in apart[0][0]} == {"PM081", "PM082"}
+    assert two == _check(archive, "1", monkeypatch)

@@ -455,8 +455,9 @@ class Handoff:
     @classmethod
     def start(cls, work: Callable[[Handoff], int], count: int | None = None) -> Handoff | None:
         """work(handoff) in a forked worker (in_background), which returns how many items it
-        put; None when no worker may run or none could be forked. With the `count` of items,
-        they are claimed (see the class)."""
+        put; None when no worker may run, none could be forked, or there is no scratch
+        folder to hand items over in. With the `count` of items, they are claimed (see the
+        class)."""
         import shutil
         import tempfile
 
@@ -465,7 +466,11 @@ class Handoff:
             claims = _Claims.shared(count)
             if claims is None:
                 return None
-        handoff = cls(Path(tempfile.mkdtemp(prefix="mortem-handoff-")), claims)
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="mortem-handoff-"))
+        except OSError:  # no writable scratch space: the caller does the work itself
+            return None
+        handoff = cls(folder, claims)
         background = in_background(lambda: work(handoff))
         if background is None:
             shutil.rmtree(handoff.folder, ignore_errors=True)

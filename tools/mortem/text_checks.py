@@ -92,12 +92,16 @@ class TextChecks:
         return found, changed
 
     def _work(self, handoff: Handoff) -> int:
-        """In the worker: make every item it claims, at idle priority."""
+        """In the worker: make every item it claims, at idle priority. One it cannot hand
+        over (the scratch folder full) ends its work: this process makes the rest."""
         _idle_priority()
         made = 0
         for position in range(self.count):
             if handoff.claim(position):
-                handoff.put(position, pickle.dumps(self._made(position), pickle.HIGHEST_PROTOCOL))
+                try:
+                    handoff.put(position, pickle.dumps(self._made(position), pickle.HIGHEST_PROTOCOL))
+                except OSError:
+                    break
                 made += 1
         return made
 

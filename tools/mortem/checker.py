@@ -180,7 +180,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
             found = list(check_documents([doc], context).findings)
         else:
             found = _check_one(doc, parsed, context)
-        text = text_hash(doc) if apart and isinstance(doc, Postmortem) else 0
+        text = text_hash(doc) if apart and path in checked and isinstance(doc, Postmortem) else 0
         return found, doc if isinstance(doc, LoadFailure) or keep else slim(doc), text
 
     own_found: dict[Path, list[Finding]] = {}

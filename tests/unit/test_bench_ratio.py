@@ -8,21 +8,34 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench import ratio_text
+from bench import TARGETS, ratio_bound, ratio_text
 
 
 @pytest.mark.parametrize(
-    ("ratio", "shown"),
+    ("ratio", "bound", "shown"),
     [
-        (0.41, "0.41×"),
-        (0.2034, "0.203×"),  # not met by a target of 0.2: the table must not read 0.20
-        (0.1962, "0.196×"),  # met
-        (0.2, "0.20×"),
-        (0.2489, "0.249×"),
-        (0.5049, "0.505×"),
-        (3.1796, "3.18×"),
-        (0.0213, "0.02×"),
+        (0.41, 0.5, "0.41×"),
+        (0.2034, 0.2, "0.203×"),  # not met by a target of 0.2: the table must not read 0.20
+        (0.1962, 0.2, "0.196×"),  # met
+        (0.2, 0.2, "0.20×"),
+        (0.2489, 0.25, "0.249×"),
+        (0.5049, 0.5, "0.505×"),
+        (0.5049, None, "0.50×"),  # no target held to the reference: nothing to decide
+        (0.2034, 0.25, "0.20×"),  # far from its own bound
+        (3.1796, None, "3.18×"),
+        (0.0213, 0.25, "0.02×"),
     ],
 )
-def test_a_ratio_is_shown_to_the_decimal_that_decides_it(ratio: float, shown: str) -> None:
-    assert ratio_text(ratio) == shown
+def test_a_ratio_is_shown_to_the_decimal_that_decides_it(
+    ratio: float, bound: float | None, shown: str
+) -> None:
+    assert ratio_text(ratio, bound) == shown
+
+
+def test_the_bounds_are_read_from_the_targets_the_table_judges_by() -> None:
+    bounds = {
+        ratio_bound(t)
+        for target in TARGETS.values()
+        for t in ([target] if isinstance(target, str) else target.values())
+    }
+    assert bounds == {0.5, 0.25, 0.2, None}

@@ -174,12 +174,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
     parsed = [(rule, level) for rule, level in own if not rule.text_only] if apart else own
 
     def work(path: Path, doc: Loaded) -> _Parsed:
-        if path not in checked:
-            found: list[Finding] = []
-        elif isinstance(doc, LoadFailure):
-            found = list(check_documents([doc], context).findings)
-        else:
-            found = _check_one(doc, parsed, context)
+        found = _own_findings(doc, parsed, context) if path in checked else []
         text = text_hash(doc) if apart and path in checked and isinstance(doc, Postmortem) else 0
         return found, doc if isinstance(doc, LoadFailure) or keep else slim(doc), text
 
@@ -234,14 +229,18 @@ def _take_apart(
     in `own_found`, so that they come from one version of it (its archive-wide findings
     stay those of the version the parse read, as for any file changed during a check)."""
     found, changed = apart.findings(texts)
-    again = Reader(context.config, store=None)
-    for path in changed:
-        doc = again.load(path)
-        if isinstance(doc, LoadFailure):
-            own_found[path] = list(check_documents([doc], context).findings)
-        else:
-            own_found[path] = _check_one(doc, own, context)
+    if changed:
+        again = Reader(context.config, store=None)
+        for path in changed:
+            own_found[path] = _own_findings(again.load(path), own, context)
     return found
+
+
+def _own_findings(doc: Loaded, rules: Sequence[tuple[Rule, Severity]], context: Context) -> list[Finding]:
+    """A file's findings of its own: why it could not be read, or its own `rules`'."""
+    if isinstance(doc, LoadFailure):
+        return list(check_documents([doc], context).findings)
+    return _check_one(doc, rules, context)
 
 
 @contextmanager

@@ -115,7 +115,8 @@ class TextChecks:
             shown = display(path, self.config)
             source = read_source(path, self.config, shown)
             if isinstance(source, Source):
-                made.append((hash(source.text), self.check(text_only(path, shown, source))))
+                doc = text_only(path, shown, source)
+                made.append((text_hash(doc), self.check(doc)))
             else:
                 made.append(None)
         return made

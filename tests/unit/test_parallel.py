@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -391,24 +392,26 @@ def test_a_quick_fork_gives_its_bytes_or_none(monkeypatch: pytest.MonkeyPatch) -
 def test_a_handoff_gives_each_item_as_the_worker_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """The site's workers hand pages over one at a time: this process takes the first while
     the worker is still making the last, and does the ones the worker left itself."""
+    import multiprocessing
     import os
-    import time
 
     monkeypatch.setenv("MORTEM_WORKERS", "2")
+
+    taken = multiprocessing.get_context("fork").Event()
 
     def work(handoff: parallel.Handoff) -> int:
         handoff.put(0, b"first")
         handoff.leave(1)
-        time.sleep(1.5)
+        taken.wait(10)
         handoff.put(2, b"last")
         return 2
 
     handoff = parallel.Handoff.start(work)
     assert handoff is not None
-    started = time.monotonic()
     assert handoff.take(0) == b"first"
     assert handoff.take(1) is None
-    assert time.monotonic() - started < 1.2, "taken before the worker ended"
+    assert not handoff.background.done(), "taken before the worker ended"
+    taken.set()
     assert handoff.take(2) == b"last"
     folder = handoff.folder
     assert sorted(os.listdir(folder)) == ["0", "1.left", "2"]  # nothing half written is left
@@ -447,7 +450,9 @@ def test_a_handoff_with_claims_gives_this_process_what_the_worker_has_not_begun(
 
     monkeypatch.setenv("MORTEM_WORKERS", "2")
     context = multiprocessing.get_context("fork")
-    go_on, skipped = context.Event(), context.Array("b", 5)
+    # two events, each set once: an event cleared by the worker could be cleared after this
+    # process had set it again, and the worker would then wait its whole timeout
+    finish_0, go_past_1, skipped = context.Event(), context.Event(), context.Array("b", 5)
 
     def work(handoff: parallel.Handoff) -> int:
         made = 0
@@ -456,35 +461,40 @@ def test_a_handoff_with_claims_gives_this_process_what_the_worker_has_not_begun(
                 skipped[position] = 1
                 continue
             if position == 0:
-                go_on.wait(5)  # item 0 is begun, and waits until this process asks for 3
+                finish_0.wait(10)  # item 0 is begun, and waits until this process asks for 3
                 time.sleep(0.2)
             handoff.put(position, b"item %d" % position)
             made += 1
             if position == 0:
-                go_on.clear()
-                go_on.wait(5)  # holds back until this process has claimed past 1
+                go_past_1.wait(10)  # holds back until this process has claimed past 1
         return made
+
+    def until(condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 10
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     handoff = parallel.Handoff.start(work, 5)
     assert handoff is not None and handoff.claims is not None
-    time.sleep(0.2)  # the worker has claimed 0 and waits
-    assert handoff.take(3) is None  # not begun: this process's, at once
-    go_on.set()
-    started = time.monotonic()
-    assert handoff.take(0) == b"item 0"  # begun: waited for
-    assert time.monotonic() - started >= 0.15
-    # having waited, this process claimed the next item nobody had (the worker holds back)
-    assert handoff.claims.owners[1] == handoff.claims.HERE
-    assert handoff.take(1) is None
-    go_on.set()
-    deadline = time.monotonic() + 5
-    while handoff.claims.owners[4] != handoff.claims.WORKER and time.monotonic() < deadline:
-        time.sleep(0.01)  # the worker goes on to 2, skips 3 (claimed here), and takes 4
-    assert handoff.take(2) == b"item 2"
-    assert handoff.take(4) == b"item 4"
-    assert handoff.background.result() == 3
-    assert list(skipped) == [0, 1, 0, 1, 0]
-    handoff.close()
+    claims = handoff.claims
+    try:
+        until(lambda: claims.owners[0] == claims.WORKER)  # the worker has claimed 0 and waits
+        assert handoff.take(3) is None  # not begun: this process's, at once
+        finish_0.set()
+        started = time.monotonic()
+        assert handoff.take(0) == b"item 0"  # begun: waited for
+        assert time.monotonic() - started >= 0.15
+        # having waited, this process claimed the next item nobody had (the worker holds back)
+        assert claims.owners[1] == claims.HERE
+        assert handoff.take(1) is None
+        go_past_1.set()
+        until(lambda: claims.owners[4] == claims.WORKER)  # on to 2, skips 3 (claimed here), takes 4
+        assert handoff.take(2) == b"item 2"
+        assert handoff.take(4) == b"item 4"
+        assert handoff.background.result() == 3
+        assert list(skipped) == [0, 1, 0, 1, 0]
+    finally:
+        handoff.close()
 
 
 def test_a_handoff_waits_for_a_begun_item_only_until_the_time_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -605,12 +615,16 @@ def test_a_failure_meanwhile_ends_the_worker(monkeypatch: pytest.MonkeyPatch) ->
     def meanwhile() -> None:
         raise ValueError("a page could not be made")
 
+    def started_here() -> list[object]:  # not a worker another test left behind
+        return [child for child in multiprocessing.active_children() if child not in before]
+
+    before = multiprocessing.active_children()
     with pytest.raises(ValueError, match="a page could not be made"):
         parallel.from_both_ends(10_000, lambda item: time.sleep(0.01), meanwhile, minimum=2)
     deadline = time.monotonic() + 10
-    while multiprocessing.active_children() and time.monotonic() < deadline:
+    while started_here() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not multiprocessing.active_children(), "the worker was ended, not left running"
+    assert not started_here(), "the worker was ended, not left running"
 
 
 def test_without_a_shared_lock_the_items_are_done_here(

@@ -6,6 +6,7 @@ file's own rules and send back slim copies (mortem.archive.slim) for the archive
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -519,6 +520,44 @@ def test_a_handoff_waits_for_a_begun_item_only_until_the_time_given(monkeypatch:
     assert handoff.claims is not None and handoff.claims.owners[1] == handoff.claims.HERE, "not begun: here"
     assert not handoff.background.done()
     handoff.close()  # ends the worker
+
+
+def test_a_handoff_with_claims_marks_items_without_bytes_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's pages hand over no bytes: with claims, an item made with none and an item
+    left are marked there, with no file written for either; one with bytes is still a file."""
+    import multiprocessing
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    context = multiprocessing.get_context("fork")
+    handed, go_on = context.Event(), context.Event()
+
+    def work(handoff: parallel.Handoff) -> int:
+        for position in range(3):
+            assert handoff.claim(position)
+        handoff.put(0, b"")
+        handoff.leave(1)
+        handoff.put(2, b"bytes")
+        handed.set()
+        go_on.wait(10)  # still running while this process takes the items
+        return 2
+
+    handoff = parallel.Handoff.start(work, 3)
+    assert handoff is not None and handoff.claims is not None
+    try:
+        assert handed.wait(10)
+        assert handoff.take(0) == b""
+        assert handoff.take(1) is None
+        assert handoff.take(2) == b"bytes"
+        assert not handoff.background.done(), "taken from the marks, not after the worker ended"
+        assert os.listdir(handoff.folder) == ["2"]
+        assert list(handoff.claims.owners) == [
+            handoff.claims.MADE,
+            handoff.claims.LEFT,
+            handoff.claims.WORKER,
+        ]
+    finally:
+        go_on.set()
+        handoff.close()
 
 
 def test_claims_are_first_come() -> None:

@@ -226,10 +226,12 @@ def from_both_ends(
 
 
 class _Claims:
-    """Which of two processes does each item of a Handoff: the first to claim it. Made
-    before the fork, in memory both map."""
+    """Which of two processes does each item of a Handoff: the first to claim it; and, for
+    the worker's items, whether it made one with no bytes or left it. Made before the fork,
+    in memory both map."""
 
     WORKER, HERE = 1, 2
+    MADE, LEFT = 3, 4  # the worker's item, made with no bytes to hand over / left to this process
 
     def __init__(self, count: int) -> None:
         import multiprocessing
@@ -443,7 +445,10 @@ class Handoff:
     two share the items as they go: the worker `claim`s each before making it, and `take`
     claims an item the worker has not begun for this process, which then does it itself
     instead of waiting; so whichever of the two is ahead does more, and neither idles while
-    the other has items left."""
+    the other has items left. With a count, an item with no bytes (the site's page, which
+    the worker writes into the site itself) and an item left are marked in the claims, not
+    as files: at 1,000 pages, creating, renaming and removing a file for each took 0.6 s
+    of the build on an ext4 disk."""
 
     WAIT = 0.0005  # seconds between looks for an item the worker has begun but not finished
 
@@ -498,12 +503,18 @@ class Handoff:
 
     def put(self, position: int, data: bytes) -> None:
         """In the worker: the item at `position`."""
+        if not data and self.claims is not None:
+            self.claims.owners[position] = _Claims.MADE  # the item is this worker's: no lock
+            return
         writing = self.folder / f".{position}"
         writing.write_bytes(data)
         writing.rename(self.folder / str(position))
 
     def leave(self, position: int) -> None:
         """In the worker: the item at `position` is left to the other process."""
+        if self.claims is not None:
+            self.claims.owners[position] = _Claims.LEFT
+            return
         (self.folder / f"{position}.left").touch()
 
     def take(self, position: int, until: float | None = None) -> bytes | None:
@@ -518,8 +529,11 @@ class Handoff:
         waited = False
         while True:
             ended = self.background.done()  # before looking: an item put just before counts
+            marked = self.claims.owners[position] if self.claims is not None else 0
+            if marked == _Claims.LEFT:
+                return None
             try:
-                data = made.read_bytes()
+                data = b"" if marked == _Claims.MADE else made.read_bytes()
             except FileNotFoundError:
                 pass
             except OSError:
@@ -528,7 +542,11 @@ class Handoff:
                 if waited and self.claims is not None:  # the worker is the slower: take one more here
                     self.claims.claim_next(position, _Claims.HERE)
                 return data
-            if ended or left.exists() or (until is not None and time.monotonic() >= until):
+            if (
+                ended
+                or (self.claims is None and left.exists())
+                or (until is not None and time.monotonic() >= until)
+            ):
                 return None
             waited = True
             time.sleep(self.WAIT)

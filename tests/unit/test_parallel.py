@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -415,7 +416,7 @@ def test_a_handoff_gives_each_item_as_the_worker_makes_it(monkeypatch: pytest.Mo
     taken.set()
     assert handoff.take(2) == b"last"
     folder = handoff.folder
-    assert sorted(os.listdir(folder)) == ["0", "1.left", "2"]  # nothing half written is left
+    assert os.listdir(folder) == ["1.left"]  # each item taken is deleted; nothing half written is left
     handoff.close()
     assert not folder.exists()
 
@@ -545,11 +546,12 @@ def test_a_handoff_with_claims_marks_items_without_bytes_in_memory(monkeypatch: 
     assert handoff is not None and handoff.claims is not None
     try:
         assert handed.wait(10)
+        assert os.listdir(handoff.folder) == ["2"]
         assert handoff.take(0) == b""
         assert handoff.take(1) is None
         assert handoff.take(2) == b"bytes"
         assert not handoff.background.done(), "taken from the marks, not after the worker ended"
-        assert os.listdir(handoff.folder) == ["2"]
+        assert os.listdir(handoff.folder) == []
         assert list(handoff.claims.owners) == [
             handoff.claims.MADE,
             handoff.claims.LEFT,
@@ -679,3 +681,39 @@ def test_without_a_shared_lock_the_items_are_done_here(
     monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", no_lock)
     assert parallel.from_both_ends(10, lambda i: i, lambda: "pages", minimum=2) == (list(range(10)), "pages")
     assert pooled == []  # no worker was started
+
+
+def test_a_handoff_folder_is_in_memory_where_the_system_has_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(parallel, "_MEMORY_FOLDERS", (str(memory),))
+    monkeypatch.setattr(parallel, "_MEMORY_ROOM", 1)
+    folder = parallel._scratch_folder()
+    assert folder is not None and folder.parent == memory
+    folder.rmdir()
+    # there, but with less room than the items may need: the temporary folder
+    monkeypatch.setattr(parallel, "_MEMORY_ROOM", parallel._room(str(memory)) + 2**40)
+    folder = parallel._scratch_folder()
+    assert folder is not None and folder.parent == Path(tempfile.gettempdir())
+    folder.rmdir()
+    monkeypatch.setattr(parallel, "_MEMORY_ROOM", 1)
+    # none there (not Linux, or a container without it): the system's temporary folder
+    monkeypatch.setattr(parallel, "_MEMORY_FOLDERS", (str(tmp_path / "missing"),))
+    folder = parallel._scratch_folder()
+    assert folder is not None and folder.parent == Path(tempfile.gettempdir())
+    folder.rmdir()
+    # there but full (a small /dev/shm in a container): the temporary folder too
+    real = tempfile.mkdtemp
+
+    def full_in_memory(*args: Any, **kwargs: Any) -> str:
+        if kwargs.get("dir") == str(memory):
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_MEMORY_FOLDERS", (str(memory),))
+    monkeypatch.setattr(tempfile, "mkdtemp", full_in_memory)
+    folder = parallel._scratch_folder()
+    assert folder is not None and folder.parent == Path(tempfile.gettempdir())
+    folder.rmdir()

@@ -1,13 +1,21 @@
-"""Which pages the worker rendering ahead takes: the last ones, weighing about half of all by
-their sources' sizes, so that neither process waits long for the other."""
+"""Which pages the worker rendering ahead takes: the last ones, weighing about its share of
+all by their sources' sizes, so that neither process waits long for the other."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from mortem.site.rendered import _later_half
+import pytest
+
+from mortem.site.rendered import WORKER_SHARE, _later_share
+
+
+def _later_half(pages: list[Any]) -> list[Any]:
+    return _later_share(pages, 0.5)
 
 
 def _generated(size: int) -> Any:
@@ -43,3 +51,127 @@ def test_a_file_that_cannot_be_read_weighs_nothing(tmp_path: Path) -> None:
     gone = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(tmp_path / "gone.md"), content_bytes=b""))
     pages = [_generated(100), gone, _generated(100)]
     assert _later_half(pages) == [gone, pages[2]]
+
+
+def test_the_worker_takes_its_share_of_the_bytes(tmp_path: Path) -> None:
+    pages = [_on_disk(tmp_path / f"{n}.md", 100) for n in range(100)]
+    assert _later_share(pages, WORKER_SHARE) == pages[100 - round(100 * WORKER_SHARE) :]
+    assert _later_share(pages, 0.25) == pages[75:]
+
+
+class _Handed:
+    """A hand-over holding what the worker made of each position (None: made here)."""
+
+    def __init__(self, items: dict[int, bytes | None]) -> None:
+        self.items = items
+        self.asked: list[int] = []
+
+    def take(self, position: int) -> bytes | None:
+        self.asked.append(position)
+        return self.items.get(position)
+
+
+def test_a_page_rendered_ahead_is_used_only_for_the_markdown_it_was_made_from() -> None:
+    import pickle
+
+    from mortem.site.rendered import _Ahead
+
+    rendering = ("<p>hi</p>", (), "Title", ("hi",), None)
+    handed = _Handed(
+        {
+            0: pickle.dumps(("# same", rendering)),
+            1: pickle.dumps(("# before an edit", rendering)),
+            2: b"not a pickle",
+            3: None,  # not begun by the worker: this process renders it
+            4: pickle.dumps(("# same", ("not", "a rendering"))),
+        }
+    )
+    ahead = _Ahead({f"{n}.md": n for n in range(5)}, handed)  # type: ignore[arg-type]
+    assert ahead.get("0.md", "# same") == rendering
+    assert [ahead.get(f"{n}.md", "# same") for n in range(1, 5)] == [None] * 4
+    assert ahead.get("other.md", "# same") is None  # not one of the worker's pages
+    assert ahead.get("0.md", "# same") is None  # each page is taken once
+    assert handed.asked == [0, 1, 2, 3, 4]
+
+
+class _Page:
+    """As much of an MkDocs page as the worker reads."""
+
+    def __init__(self, name: str, warns: bool = False) -> None:
+        self.file = SimpleNamespace(src_uri=name)
+        self.markdown: str | None = None
+        self.content: str | None = None
+        self.toc: list[Any] = []
+        self._title_from_render = None
+        self.present_anchor_ids: set[str] = set()
+        self.links_to_anchors = None
+        self.warns = warns
+
+    def read_source(self, config: Any) -> None:
+        self.markdown = f"# {self.file.src_uri}"
+
+    def render(self, config: Any, files: Any) -> None:
+        if self.warns:
+            logging.getLogger("mkdocs").warning("a broken link")
+        self.content = f"<h1>{self.file.src_uri}</h1>"
+
+
+class _Handing:
+    """A hand-over as the worker sees it, whose folder fills after `room` items."""
+
+    def __init__(self, room: int, taken_here: set[int]) -> None:
+        self.room, self.taken_here = room, taken_here
+        self.put_items: dict[int, bytes] = {}
+        self.left: list[int] = []
+        self.claimed: list[int] = []
+
+    def claim(self, position: int) -> bool:
+        self.claimed.append(position)
+        return position not in self.taken_here
+
+    def put(self, position: int, data: bytes) -> None:
+        if len(self.put_items) == self.room:
+            raise OSError(28, "No space left on device")
+        self.put_items[position] = data
+
+    def leave(self, position: int) -> None:
+        self.left.append(position)
+
+
+@pytest.fixture
+def hushed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The worker's hush, without taking this test process's log handlers (as it does in
+    the forked worker)."""
+    from mortem.site import rendered
+
+    heard = rendered._Heard()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(heard)
+    monkeypatch.setattr(rendered, "hush_worker", lambda: heard)
+    yield
+    logger.removeHandler(heard)
+
+
+@pytest.mark.usefixtures("hushed")
+def test_the_worker_hands_over_what_it_rendered_and_leaves_the_rest() -> None:
+    import pickle
+
+    from mortem.site.rendered import _render_handing
+
+    pages = [_Page("a.md"), _Page("b.md"), _Page("c.md", warns=True), _Page("d.md"), _Page("e.md")]
+    handing = _Handing(room=10, taken_here={1})
+    made = _render_handing(pages, None, None, lambda markdown, page: page.file.src_uri == "e.md", handing)  # type: ignore[arg-type]
+    assert made == 2 and sorted(handing.put_items) == [0, 3]
+    assert handing.left == [2, 4]  # it logged; the cache keeps it
+    markdown, rendering = pickle.loads(handing.put_items[0])
+    assert markdown == "# a.md" and rendering[0] == "<h1>a.md</h1>"
+
+
+@pytest.mark.usefixtures("hushed")
+def test_a_worker_whose_folder_fills_stops_handing_over() -> None:
+    from mortem.site.rendered import _render_handing
+
+    pages = [_Page(f"{n}.md") for n in range(5)]
+    handing = _Handing(room=2, taken_here=set())
+    assert _render_handing(pages, None, None, lambda markdown, page: False, handing) == 2  # type: ignore[arg-type]
+    assert handing.left == [2] and handing.claimed == [0, 1, 2]  # the rest are this process's

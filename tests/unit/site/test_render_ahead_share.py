@@ -66,9 +66,15 @@ class _Handed:
         self.items = items
         self.asked: list[int] = []
 
+        self.closed = False
+
     def take(self, position: int) -> bytes | None:
+        assert not self.closed
         self.asked.append(position)
         return self.items.get(position)
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def test_a_page_rendered_ahead_is_used_only_for_the_markdown_it_was_made_from() -> None:
@@ -88,7 +94,10 @@ def test_a_page_rendered_ahead_is_used_only_for_the_markdown_it_was_made_from() 
     )
     ahead = _Ahead({f"{n}.md": n for n in range(5)}, handed)  # type: ignore[arg-type]
     assert ahead.get("0.md", "# same") == rendering
-    assert [ahead.get(f"{n}.md", "# same") for n in range(1, 5)] == [None] * 4
+    assert [ahead.get(f"{n}.md", "# same") for n in range(1, 4)] == [None] * 3
+    assert not handed.closed
+    assert ahead.get("4.md", "# same") is None
+    assert handed.closed, "once its last page is taken, the worker is let go"
     assert ahead.get("other.md", "# same") is None  # not one of the worker's pages
     assert ahead.get("0.md", "# same") is None  # each page is taken once
     assert handed.asked == [0, 1, 2, 3, 4]
@@ -175,3 +184,14 @@ def test_a_worker_whose_folder_fills_stops_handing_over() -> None:
     handing = _Handing(room=2, taken_here=set())
     assert _render_handing(pages, None, None, lambda markdown, page: False, handing) == 2  # type: ignore[arg-type]
     assert handing.left == [2] and handing.claimed == [0, 1, 2]  # the rest are this process's
+
+
+@pytest.mark.usefixtures("hushed")
+def test_a_page_that_cannot_be_sent_is_left_to_mkdocs() -> None:
+    from mortem.site.rendered import _render_handing
+
+    pages = [_Page("a.md"), _Page("b.md"), _Page("c.md")]
+    pages[1]._title_from_render = lambda: "no pickle carries this"  # type: ignore[assignment]
+    handing = _Handing(room=10, taken_here=set())
+    assert _render_handing(pages, None, None, lambda markdown, page: False, handing) == 2  # type: ignore[arg-type]
+    assert handing.left == [1] and sorted(handing.put_items) == [0, 2]

@@ -125,6 +125,8 @@ class _Ahead:
         if position is None:
             return None
         data = self.handoff.take(position)
+        if not self.positions:  # the last of its pages: the worker, and what it holds, can go
+            self.handoff.close()
         if data is None:
             return None
         try:
@@ -331,9 +333,12 @@ def _render_handing(
             handoff.leave(position)
             continue
         try:
-            handoff.put(
-                position, pickle.dumps((markdown, _rendering(page.content, page)), pickle.HIGHEST_PROTOCOL)
-            )
+            data = pickle.dumps((markdown, _rendering(page.content, page)), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # something of the page's that cannot be sent: MkDocs renders it here
+            handoff.leave(position)
+            continue
+        try:
+            handoff.put(position, data)
         except OSError:  # no room to hand pages over: the other process renders the rest
             handoff.leave(position)
             return made

@@ -717,3 +717,30 @@ def test_a_handoff_folder_is_in_memory_where_the_system_has_one(
     folder = parallel._scratch_folder()
     assert folder is not None and folder.parent == Path(tempfile.gettempdir())
     folder.rmdir()
+
+
+def test_a_run_stopped_before_close_drops_its_handoff_folders(tmp_path: Path) -> None:
+    """A build stopped by Ctrl-C never reaches close(): the folders, which may be in memory,
+    go at exit all the same, each on its own (closing one keeps the other's cleanup)."""
+    import subprocess
+    import sys
+
+    script = """
+import os, sys
+os.environ["MORTEM_WORKERS"] = "2"
+from mortem import parallel
+def work(handoff):
+    handoff.put(0, b"item")
+    return 1
+first = parallel.Handoff.start(work)
+second = parallel.Handoff.start(work)
+print(first.folder, second.folder)
+first.close()
+sys.exit(0)  # second is never closed
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    first, second = map(Path, done.stdout.split())
+    assert not first.exists() and not second.exists()

@@ -505,6 +505,7 @@ class Handoff:
         put; None when no worker may run, none could be forked, or there is no scratch
         folder to hand items over in. With the `count` of items, they are claimed (see the
         class)."""
+        import atexit
         import shutil
 
         claims = None
@@ -521,6 +522,10 @@ class Handoff:
             shutil.rmtree(handoff.folder, ignore_errors=True)
             return None
         handoff._background = background
+        # A run stopped before close() (Ctrl-C in a build) still drops the folder, which may
+        # hold in memory the items the worker was ahead by. (Forked children leave by
+        # os._exit, so this runs in this process only.)
+        atexit.register(handoff._drop_folder)
         return handoff
 
     @property
@@ -598,10 +603,16 @@ class Handoff:
 
     def close(self) -> None:
         """End the worker if it is still running, and drop the scratch folder."""
-        import shutil
+        import atexit
 
         if self.background.done():
             self.background.result()  # lets its pool go
         else:
             self.background.cancel()
+        self._drop_folder()
+        atexit.unregister(self._drop_folder)
+
+    def _drop_folder(self) -> None:
+        import shutil
+
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -399,24 +399,27 @@ def test_a_handoff_gives_each_item_as_the_worker_makes_it(monkeypatch: pytest.Mo
 
     monkeypatch.setenv("MORTEM_WORKERS", "2")
 
-    taken = multiprocessing.get_context("fork").Event()
+    context = multiprocessing.get_context("fork")
+    claimed, taken = context.Event(), context.Event()
 
     def work(handoff: parallel.Handoff) -> int:
+        assert all(handoff.claim(position) for position in range(3))
+        claimed.set()
         handoff.put(0, b"first")
         handoff.leave(1)
         taken.wait(10)
         handoff.put(2, b"last")
         return 2
 
-    handoff = parallel.Handoff.start(work)
-    assert handoff is not None
+    handoff = parallel.Handoff.start(work, 3)
+    assert handoff is not None and claimed.wait(10)
     assert handoff.take(0) == b"first"
     assert handoff.take(1) is None
     assert not handoff.background.done(), "taken before the worker ended"
     taken.set()
     assert handoff.take(2) == b"last"
     folder = handoff.folder
-    assert os.listdir(folder) == ["1.left"]  # each item taken is deleted; nothing half written is left
+    assert os.listdir(folder) == [], "each item taken is deleted; nothing half written is left"
     handoff.close()
     assert not folder.exists()
 
@@ -427,18 +430,27 @@ def test_a_handoff_whose_worker_ends_early_gives_nothing_more(monkeypatch: pytes
     monkeypatch.setenv("MORTEM_WORKERS", "2")
 
     def dies(handoff: parallel.Handoff) -> int:
+        assert handoff.claim(0) and handoff.claim(1)
         handoff.put(0, b"made")
-        os._exit(1)  # killed, out of memory: the items it never made are done here
+        os._exit(1)  # killed, out of memory, while making item 1: the items it never made are done here
 
-    handoff = parallel.Handoff.start(dies)
+    handoff = parallel.Handoff.start(dies, 3)
     assert handoff is not None
+    assert handoff.background.result() is None  # dead
     assert handoff.take(0) == b"made"
     assert handoff.take(1) is None
+    assert handoff.take(2) is None
     handoff.close()
     monkeypatch.setenv("MORTEM_WORKERS", "1")
-    before = set(Path(tempfile.gettempdir()).glob("mortem-handoff-*"))
-    assert parallel.Handoff.start(dies) is None
-    assert set(Path(tempfile.gettempdir()).glob("mortem-handoff-*")) <= before, "no folder left"
+    before = _handoff_folders()
+    assert parallel.Handoff.start(dies, 3) is None
+    assert _handoff_folders() <= before, "no folder left"
+
+
+def _handoff_folders() -> set[Path]:
+    """The hand-over folders there are now, in memory and in the temporary folder."""
+    places = [Path(tempfile.gettempdir()), *map(Path, parallel._MEMORY_FOLDERS)]
+    return {found for place in places for found in place.glob("mortem-handoff-*")}
 
 
 def test_a_handoff_with_claims_gives_this_process_what_the_worker_has_not_begun(
@@ -730,10 +742,11 @@ import os, sys
 os.environ["MORTEM_WORKERS"] = "2"
 from mortem import parallel
 def work(handoff):
-    handoff.put(0, b"item")
+    if handoff.claim(0):
+        handoff.put(0, b"item")
     return 1
-first = parallel.Handoff.start(work)
-second = parallel.Handoff.start(work)
+first = parallel.Handoff.start(work, 1)
+second = parallel.Handoff.start(work, 1)
 print(first.folder, second.folder)
 first.close()
 sys.exit(0)  # second is never closed
@@ -744,3 +757,52 @@ sys.exit(0)  # second is never closed
     assert done.returncode == 0, done.stderr
     first, second = map(Path, done.stdout.split())
     assert not first.exists() and not second.exists()
+
+
+def test_a_worker_makes_each_item_it_claims_and_stops_when_it_cannot_hand_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """make_each, the loop every worker runs: an item `make` gives None for is left; the
+    first one the folder has no room for is left and ends the work, and this process makes
+    the rest."""
+    import multiprocessing
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    real_put = parallel.Handoff.put
+
+    def put(self: parallel.Handoff, position: int, data: bytes) -> None:
+        if position >= 3:
+            raise OSError(28, "No space left on device")
+        real_put(self, position, data)
+
+    monkeypatch.setattr(parallel.Handoff, "put", put)
+    made = multiprocessing.get_context("fork").Array("b", 6)
+
+    def make(position: int) -> bytes | None:
+        made[position] = 1
+        return None if position == 1 else b"item %d" % position
+
+    handoff = parallel.Handoff.start(lambda handoff: handoff.make_each(make), 6)
+    assert handoff is not None
+    try:
+        assert handoff.background.result() == 2  # items 0 and 2
+        assert [handoff.take(position) for position in range(6)] == [
+            b"item 0",
+            None,
+            b"item 2",
+            None,
+            None,
+            None,
+        ]
+        assert list(made) == [1, 1, 1, 1, 0, 0], "stopped at the first item it could not hand over"
+        claims = handoff.claims
+        assert list(claims.owners) == [
+            claims.WORKER,
+            claims.LEFT,
+            claims.WORKER,
+            claims.LEFT,
+            claims.HERE,
+            claims.HERE,
+        ]
+    finally:
+        handoff.close()

@@ -475,51 +475,45 @@ def _taken(path: Path) -> bytes:
 
 
 class Handoff:
-    """A forked worker's results handed over one at a time, as files in a scratch folder (in
-    memory where the system has one), so that this process takes each as soon as it is
-    made, without waiting for the whole work (in_background's one result) nor holding all
-    of it at once: the site's workers (mortem.site.rendered, mortem.site.built) hand over
-    thousands of pages this way.
+    """A forked worker's results handed over one at a time, so that this process takes each
+    as soon as it is made, without waiting for the whole work (in_background's one result)
+    nor holding all of it at once: the site's workers (mortem.site.rendered,
+    mortem.site.built) hand over thousands of pages this way, and the check's text worker
+    (mortem.text_checks) its findings.
 
-    The worker `put`s each item's bytes under its position (written whole, then renamed,
-    so a file there is finished) or marks it `left` (this process does that item itself);
-    `take` waits for one or the other, or for the worker's end. Started with a count, the
-    two share the items as they go: the worker `claim`s each before making it, and `take`
-    claims an item the worker has not begun for this process, which then does it itself
-    instead of waiting; so whichever of the two is ahead does more, and neither idles while
-    the other has items left. With a count, an item with no bytes (the site's page, which
-    the worker writes into the site itself) and an item left are marked in the claims, not
-    as files: at 1,000 pages, creating, renaming and removing a file for each took 0.48 s
-    of the build on an ext4 disk."""
+    The two share the `count` items as they go: the worker `claim`s each before making it,
+    and `take` claims an item the worker has not begun for this process, which then does it
+    itself instead of waiting; so whichever of the two is ahead does more, and neither idles
+    while the other has items left. The worker `put`s each item it made, or marks it `left`
+    (this process does that item itself); `take` waits for one or the other, or for the
+    worker's end. An item's bytes are a file in a scratch folder (in memory where the system
+    has one; written whole, then renamed, so a file there is finished); an item with no
+    bytes (a site page the worker wrote into the site itself) and an item left are marked
+    in the claims only: at 1,000 pages, creating, renaming and removing a file for each took
+    0.48 s of the build on an ext4 disk."""
 
     WAIT = 0.0005  # seconds between looks for an item the worker has begun but not finished
 
-    def __init__(self, folder: Path, claims: _Claims | None = None) -> None:
+    def __init__(self, folder: Path, claims: _Claims) -> None:
         self.folder = folder
         self.claims = claims
         self._background: Background[int] | None = None
 
     @classmethod
-    def start(cls, work: Callable[[Handoff], int], count: int | None = None) -> Handoff | None:
+    def start(cls, work: Callable[[Handoff], int], count: int) -> Handoff | None:
         """work(handoff) in a forked worker (in_background), which returns how many items it
-        put; None when no worker may run, none could be forked, or there is no scratch
-        folder to hand items over in. With the `count` of items, they are claimed (see the
-        class)."""
+        put, of `count`; None when no worker may run, none could be forked, there is no
+        shared memory for the claims or no scratch folder to hand items over in."""
         import atexit
-        import shutil
 
-        claims = None
-        if count is not None:
-            claims = _Claims.shared(count)
-            if claims is None:
-                return None
-        folder = _scratch_folder()
-        if folder is None:  # no writable scratch space: the caller does the work itself
+        claims = _Claims.shared(count)
+        folder = _scratch_folder() if claims is not None else None
+        if claims is None or folder is None:  # the caller does the work itself
             return None
         handoff = cls(folder, claims)
         background = in_background(lambda: work(handoff))
         if background is None:
-            shutil.rmtree(handoff.folder, ignore_errors=True)
+            handoff._drop_folder()
             return None
         handoff._background = background
         # A run stopped before close() (Ctrl-C in a build) still drops the folder, which may
@@ -536,19 +530,40 @@ class Handoff:
     def claim(self, position: int) -> bool:
         """In the worker: whether the item at `position` is its to make (this process has not
         taken it to do itself); it then is."""
-        return self.claims is None or self.claims.claim(position, _Claims.WORKER)
+        return self.claims.claim(position, _Claims.WORKER)
 
     def claim_ahead(self, position: int) -> None:
         """Here, on reaching the item at `position`, before taking it: take it to do in this
         process if the worker has not begun it; if the worker has, take the next one if the
         worker has not begun that, to do while the worker finishes this one. (`take` then
-        says at once that an item is this process's.) Without claims, nothing."""
-        if self.claims is not None:
-            self.claims.claim_ahead(position, _Claims.HERE)
+        says at once that an item is this process's.)"""
+        self.claims.claim_ahead(position, _Claims.HERE)
+
+    def make_each(self, make: Callable[[int], bytes | None]) -> int:
+        """In the worker: every item it can claim made, in order: `make(position)` gives the
+        item's bytes (b"" when there is nothing to hand over), or None to leave it to the
+        other process. The first item that cannot be handed over (the scratch folder is
+        full) is left and ends the work: the other process makes the rest. The number of
+        items put."""
+        made = 0
+        for position in range(len(self.claims.owners)):
+            if not self.claim(position):  # the other process reached it first
+                continue
+            data = make(position)
+            if data is None:
+                self.leave(position)
+                continue
+            try:
+                self.put(position, data)
+            except OSError:
+                self.leave(position)
+                break
+            made += 1
+        return made
 
     def put(self, position: int, data: bytes) -> None:
-        """In the worker: the item at `position`."""
-        if not data and self.claims is not None:
+        """In the worker: the item at `position`, which it claimed."""
+        if not data:
             self.claims.owners[position] = _Claims.MADE  # the item is this worker's: no lock
             return
         writing = self.folder / f".{position}"
@@ -561,11 +576,9 @@ class Handoff:
             raise
 
     def leave(self, position: int) -> None:
-        """In the worker: the item at `position` is left to the other process."""
-        if self.claims is not None:
-            self.claims.owners[position] = _Claims.LEFT
-            return
-        (self.folder / f"{position}.left").touch()
+        """In the worker: the item at `position`, which it claimed, is left to the other
+        process."""
+        self.claims.owners[position] = _Claims.LEFT
 
     def take(self, position: int, until: float | None = None) -> bytes | None:
         """Here: the item at `position`, waiting for it if the worker has begun it; None when
@@ -573,13 +586,13 @@ class Handoff:
         without it, or was still making it at `until`, a time.monotonic())."""
         import time
 
-        if self.claims is not None and self.claims.claim(position, _Claims.HERE):
+        if self.claims.claim(position, _Claims.HERE):
             return None
-        made, left = self.folder / str(position), self.folder / f"{position}.left"
+        made = self.folder / str(position)
         waited = False
         while True:
             ended = self.background.done()  # before looking: an item put just before counts
-            marked = self.claims.owners[position] if self.claims is not None else 0
+            marked = self.claims.owners[position]
             if marked == _Claims.LEFT:
                 return None
             try:
@@ -589,14 +602,10 @@ class Handoff:
             except OSError:
                 return None
             else:
-                if waited and self.claims is not None:  # the worker is the slower: take one more here
+                if waited:  # the worker is the slower: take one more here
                     self.claims.claim_next(position, _Claims.HERE)
                 return data
-            if (
-                ended
-                or (self.claims is None and left.exists())
-                or (until is not None and time.monotonic() >= until)
-            ):
+            if ended or (until is not None and time.monotonic() >= until):
                 return None
             waited = True
             time.sleep(self.WAIT)

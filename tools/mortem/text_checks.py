@@ -93,18 +93,9 @@ class TextChecks:
         return found, changed
 
     def _work(self, handoff: Handoff) -> int:
-        """In the worker: make every item it claims, at idle priority. One it cannot hand
-        over (the scratch folder full) ends its work: this process makes the rest."""
+        """In the worker: make every item it claims, at idle priority."""
         _idle_priority()
-        made = 0
-        for position in range(self.count):
-            if handoff.claim(position):
-                try:
-                    handoff.put(position, pickle.dumps(self._made(position), pickle.HIGHEST_PROTOCOL))
-                except OSError:
-                    break
-                made += 1
-        return made
+        return handoff.make_each(lambda position: pickle.dumps(self._made(position), pickle.HIGHEST_PROTOCOL))
 
     def _made(self, position: int) -> Made:
         from mortem.archive import display

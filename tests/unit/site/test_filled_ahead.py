@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from jinja2 import DictLoader, Environment
 
-from mortem.parallel import Handoff
+from mortem.parallel import Handoff, _Claims
 from mortem.site import built
 from mortem.site.built import BLANK, FilledAhead, fill_ahead
 
@@ -46,6 +46,15 @@ class _Worker:
         self.cancelled = True
 
 
+def _claimed(count: int) -> _Claims:
+    """Claims for `count` pages, each claimed by the worker."""
+    claims = _Claims.shared(count)
+    assert claims is not None
+    for position in range(count):
+        assert claims.claim(position, claims.WORKER)
+    return claims
+
+
 def _page(source: str, template: str | None = None) -> Any:
     meta = {"template": BLANK}  # as fill_ahead left it
     return SimpleNamespace(file=SimpleNamespace(src_uri=source), meta=meta, own=template)
@@ -57,7 +66,7 @@ def _filled(tmp_path: Path, pages: list[Any], worker: _Worker) -> FilledAhead:
         page.file.src_uri: built._NONE if page.own is None else page.own for page in pages
     }
     positions = {page.file.src_uri: n for n, page in enumerate(pages)}
-    handoff = Handoff(tmp_path)
+    handoff = Handoff(tmp_path, _claimed(len(pages)))  # the worker has begun every page
     handoff._background = worker  # type: ignore[assignment]
     filled = FilledAhead(env, positions, templates, handoff)
     for page in pages:
@@ -119,8 +128,6 @@ def test_a_page_the_worker_has_not_begun_is_taken_at_its_context(tmp_path: Path)
     """With claims, MkDocs reaching a page the worker has not begun fills it itself, without
     waiting for the worker (still running); reaching one the worker has begun, it takes the
     next page instead, and waits for the worker's."""
-    from mortem.parallel import _Claims
-
     pages = [_page("a.md"), _page("b.md"), _page("c.md")]
     claims = _Claims.shared(3)
     assert claims is not None
@@ -303,7 +310,7 @@ def test_the_worker_writes_each_page_before_handing_it_over(
     env = Environment(loader=DictLoader({"main.html": "main {{ title }} é", "empty.html": ""}))
     config = SimpleNamespace(plugins=SimpleNamespace(events={"page_context": []}), _current_page=None)
     (tmp_path / "handoff").mkdir()
-    handoff = Handoff(tmp_path / "handoff")
+    handoff = Handoff(tmp_path / "handoff", _Claims(3))
     written_at_handover: list[bytes] = []
     put = handoff.put
 
@@ -317,7 +324,8 @@ def test_the_worker_writes_each_page_before_handing_it_over(
     assert written_at_handover == ["main a.md é".encode()]
     assert not (site / "b").exists()
     assert blocked.read_text() == "a file where a folder would go"
-    assert sorted(os.listdir(handoff.folder)) == ["0", "1.left", "2.left"]
+    assert list(handoff.claims.owners) == [_Claims.MADE, _Claims.LEFT, _Claims.LEFT]
+    assert os.listdir(handoff.folder) == []  # written pages are marked, not handed over as files
 
 
 def test_the_worker_skips_the_pages_this_process_claimed(
@@ -339,7 +347,7 @@ def test_the_worker_skips_the_pages_this_process_claimed(
         for n in range(3)
     ]
     (tmp_path / "handoff").mkdir()
-    handoff = Handoff(tmp_path / "handoff")
+    handoff = Handoff(tmp_path / "handoff", _Claims(3))
     monkeypatch.setattr(handoff, "claim", lambda position: position != 1)  # the other process has 1
     env = Environment(loader=DictLoader({"main.html": "main"}))
     config = SimpleNamespace(plugins=SimpleNamespace(events={"page_context": []}), _current_page=None)

@@ -125,73 +125,40 @@ class _Page:
         self.content = f"<h1>{self.file.src_uri}</h1>"
 
 
-class _Handing:
-    """A hand-over as the worker sees it, whose folder fills after `room` items."""
-
-    def __init__(self, room: int, taken_here: set[int]) -> None:
-        self.room, self.taken_here = room, taken_here
-        self.put_items: dict[int, bytes] = {}
-        self.left: list[int] = []
-        self.claimed: list[int] = []
-
-    def claim(self, position: int) -> bool:
-        self.claimed.append(position)
-        return position not in self.taken_here
-
-    def put(self, position: int, data: bytes) -> None:
-        if len(self.put_items) == self.room:
-            raise OSError(28, "No space left on device")
-        self.put_items[position] = data
-
-    def leave(self, position: int) -> None:
-        self.left.append(position)
-
-
 @pytest.fixture
-def hushed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The worker's hush, without taking this test process's log handlers (as it does in
-    the forked worker)."""
+def heard() -> Iterator[Any]:
+    """What the worker's hush returns, listening to MkDocs's logger (without taking this
+    test process's log handlers, as the real hush does in the forked worker)."""
     from mortem.site import rendered
 
-    heard = rendered._Heard()
+    listening = rendered._Heard()
     logger = logging.getLogger("mkdocs")
-    logger.addHandler(heard)
-    monkeypatch.setattr(rendered, "hush_worker", lambda: heard)
-    yield
-    logger.removeHandler(heard)
+    logger.addHandler(listening)
+    yield listening
+    logger.removeHandler(listening)
 
 
-@pytest.mark.usefixtures("hushed")
-def test_the_worker_hands_over_what_it_rendered_and_leaves_the_rest() -> None:
+def test_a_page_rendered_in_the_worker_is_handed_over_with_its_markdown(heard: Any) -> None:
     import pickle
 
-    from mortem.site.rendered import _render_handing
+    from mortem.site.rendered import _rendered_page
 
-    pages = [_Page("a.md"), _Page("b.md"), _Page("c.md", warns=True), _Page("d.md"), _Page("e.md")]
-    handing = _Handing(room=10, taken_here={1})
-    made = _render_handing(pages, None, None, lambda markdown, page: page.file.src_uri == "e.md", handing)  # type: ignore[arg-type]
-    assert made == 2 and sorted(handing.put_items) == [0, 3]
-    assert handing.left == [2, 4]  # it logged; the cache keeps it
-    markdown, rendering = pickle.loads(handing.put_items[0])
+    data = _rendered_page(_Page("a.md"), None, None, lambda markdown, page: False, heard)  # type: ignore[arg-type]
+    assert data is not None
+    markdown, rendering = pickle.loads(data)
     assert markdown == "# a.md" and rendering[0] == "<h1>a.md</h1>"
 
 
-@pytest.mark.usefixtures("hushed")
-def test_a_worker_whose_folder_fills_stops_handing_over() -> None:
-    from mortem.site.rendered import _render_handing
+def test_pages_the_worker_leaves_to_mkdocs(heard: Any) -> None:
+    """One the cache keeps, one whose rendering logged (MkDocs says it when it renders the
+    page itself), one pickle cannot carry."""
+    from mortem.site.rendered import _rendered_page
 
-    pages = [_Page(f"{n}.md") for n in range(5)]
-    handing = _Handing(room=2, taken_here=set())
-    assert _render_handing(pages, None, None, lambda markdown, page: False, handing) == 2  # type: ignore[arg-type]
-    assert handing.left == [2] and handing.claimed == [0, 1, 2]  # the rest are this process's
+    def kept(markdown: str, page: Any) -> bool:
+        return bool(page.file.src_uri == "kept.md")
 
-
-@pytest.mark.usefixtures("hushed")
-def test_a_page_that_cannot_be_sent_is_left_to_mkdocs() -> None:
-    from mortem.site.rendered import _render_handing
-
-    pages = [_Page("a.md"), _Page("b.md"), _Page("c.md")]
-    pages[1]._title_from_render = lambda: "no pickle carries this"  # type: ignore[assignment]
-    handing = _Handing(room=10, taken_here=set())
-    assert _render_handing(pages, None, None, lambda markdown, page: False, handing) == 2  # type: ignore[arg-type]
-    assert handing.left == [1] and sorted(handing.put_items) == [0, 2]
+    unsent = _Page("unsent.md")
+    unsent._title_from_render = lambda: "no pickle carries this"  # type: ignore[assignment]
+    for page in (_Page("kept.md"), _Page("warns.md", warns=True), unsent):
+        assert _rendered_page(page, None, None, kept, heard) is None, page.file.src_uri  # type: ignore[arg-type]
+    assert _rendered_page(_Page("fine.md"), None, None, kept, heard) is not None  # type: ignore[arg-type]

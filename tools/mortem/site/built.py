@@ -211,10 +211,9 @@ def _fill(
     from mkdocs.utils import write_file
 
     heard = hush_worker()
-    filled = 0
-    for position, page in enumerate(pages):
-        if not handoff.claim(position):  # the other process reached it first, and fills it
-            continue
+
+    def fill(position: int) -> bytes | None:
+        page = pages[position]
         heard.anything = False
         config._current_page = page
         page.active = True
@@ -229,16 +228,14 @@ def _fill(
             page.active = False
             config._current_page = None
         if heard.anything or not html.strip():
-            handoff.leave(position)
-            continue
+            return None
         try:
             write_file(html.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
         except OSError:  # MkDocs writes it again in the other process, and reports it
-            handoff.leave(position)
-            continue
-        handoff.put(position, b"")
-        filled += 1
-    return filled
+            return None
+        return b""  # written: nothing more to hand over
+
+    return handoff.make_each(fill)
 
 
 def _page_context(context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:

@@ -309,41 +309,34 @@ def _size(file: File) -> int:
 def _render_handing(
     pages: list[Page], config: MkDocsConfig, files: Files, kept: Callable[[str, Page], bool], handoff: Handoff
 ) -> int:
-    """In the worker: each page it claims rendered and handed over with the Markdown it was
-    rendered from, or left to the other process when the cache keeps it, or its rendering
-    logged or failed. What the worker logs goes nowhere: MkDocs says it when it renders that
-    page itself. The number of pages handed over."""
+    """In the worker: each page it claims rendered and handed over (_rendered_page). What
+    the worker logs goes nowhere: MkDocs says it when it renders that page itself. The
+    number of pages handed over."""
     heard = hush_worker()
-    made = 0
-    for position, page in enumerate(pages):
-        if not handoff.claim(position):  # the other process reached it first, and renders it
-            continue
-        heard.anything = False
-        try:
-            page.read_source(config)
-            markdown = page.markdown
-            if markdown is None or kept(markdown, page):
-                handoff.leave(position)
-                continue
-            page.render(config, files)
-        except Exception:  # MkDocs meets it again here, and reports it
-            handoff.leave(position)
-            continue
-        if page.content is None or heard.anything:
-            handoff.leave(position)
-            continue
-        try:
-            data = pickle.dumps((markdown, _rendering(page.content, page)), pickle.HIGHEST_PROTOCOL)
-        except Exception:  # something of the page's that cannot be sent: MkDocs renders it here
-            handoff.leave(position)
-            continue
-        try:
-            handoff.put(position, data)
-        except OSError:  # no room to hand pages over: the other process renders the rest
-            handoff.leave(position)
-            return made
-        made += 1
-    return made
+    return handoff.make_each(lambda position: _rendered_page(pages[position], config, files, kept, heard))
+
+
+def _rendered_page(
+    page: Page, config: MkDocsConfig, files: Files, kept: Callable[[str, Page], bool], heard: _Heard
+) -> bytes | None:
+    """The page rendered, with the Markdown it was rendered from, to hand over; None (left
+    to the other process) when the cache keeps it, its rendering logged or failed, or
+    something of it cannot be sent."""
+    heard.anything = False
+    try:
+        page.read_source(config)
+        markdown = page.markdown
+        if markdown is None or kept(markdown, page):
+            return None
+        page.render(config, files)
+    except Exception:  # MkDocs meets it again here, and reports it
+        return None
+    if page.content is None or heard.anything:
+        return None
+    try:
+        return pickle.dumps((markdown, _rendering(page.content, page)), pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
 
 
 def hush_worker() -> _Heard:

@@ -768,14 +768,7 @@ def test_a_worker_makes_each_item_it_claims_and_stops_when_it_cannot_hand_over(
     import multiprocessing
 
     monkeypatch.setenv("MORTEM_WORKERS", "2")
-    real_put = parallel.Handoff.put
-
-    def put(self: parallel.Handoff, position: int, data: bytes) -> None:
-        if position >= 3:
-            raise OSError(28, "No space left on device")
-        real_put(self, position, data)
-
-    monkeypatch.setattr(parallel.Handoff, "put", put)
+    folder_full_from(3, monkeypatch)
     made = multiprocessing.get_context("fork").Array("b", 6)
 
     def make(position: int) -> bytes | None:
@@ -806,3 +799,16 @@ def test_a_worker_makes_each_item_it_claims_and_stops_when_it_cannot_hand_over(
         ]
     finally:
         handoff.close()
+
+
+def folder_full_from(first: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Handoff's scratch folder has no room for the items from `first` on (set before
+    the worker is forked, which inherits it)."""
+    real_put = parallel.Handoff.put
+
+    def put(self: parallel.Handoff, position: int, data: bytes) -> None:
+        if position >= first:
+            raise OSError(28, "No space left on device")
+        real_put(self, position, data)
+
+    monkeypatch.setattr(parallel.Handoff, "put", put)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.unit.test_parallel import folder_full_from
 
 from mortem import loader, parallel, text_checks
 from mortem.checker import active_rules, check_paths
@@ -222,14 +223,7 @@ def test_a_worker_that_cannot_hand_over_leaves_the_rest_here(
 ) -> None:
     """The scratch folder fills while the worker writes: what it could not hand over, and
     everything after, is made here."""
-    real_put = parallel.Handoff.put
-
-    def put(self: parallel.Handoff, position: int, data: bytes) -> None:
-        if position >= 3:
-            raise OSError(28, "No space left on device")
-        real_put(self, position, data)
-
-    monkeypatch.setattr(parallel.Handoff, "put", put)
+    folder_full_from(3, monkeypatch)
     two = _check(archive, "2", monkeypatch)
     assert len(apart) == 1 and {f.code for f in apart[0][0]} == {"PM081", "PM082"}
     assert two == _check(archive, "1", monkeypatch)

@@ -68,8 +68,12 @@ NO_CACHE = {"MORTEM_NO_CACHE": "1"}
 
 @dataclass
 class Timing:
-    seconds: float
+    seconds: float  # the median of `runs`
     peak_mb: float
+    runs: tuple[float, ...] = ()  # each run's seconds, in the order run
+    # The run_rounds call the runs were made in: two timings made in the same one ran side
+    # by side, run i of each in round i (paired_ratios).
+    rounds: object = None
 
 
 @dataclass
@@ -210,7 +214,28 @@ def run_rounds(cases: Sequence[Run]) -> list[Timing]:
                 took, peak_mb = _measure(case)
                 times.append(took)
                 peak.append(peak_mb)
-    return [Timing(statistics.median(t), max(p)) for t, p in zip(seconds, peaks, strict=True)]
+    rounds = object()
+    return [
+        Timing(statistics.median(t), max(p), tuple(t), rounds) for t, p in zip(seconds, peaks, strict=True)
+    ]
+
+
+def paired_ratios(case: Timing, reference: Timing) -> list[float]:
+    """The case's time over its reference's, round by round, when the two took turns
+    (run_rounds); else none: runs made minutes apart fall in different spells."""
+    if case.rounds is None or case.rounds is not reference.rounds:
+        return []
+    return [mine / theirs for mine, theirs in zip(case.runs, reference.runs, strict=False)]
+
+
+def ratio_cell(case: Timing, reference: Timing, bound: float | None) -> str:
+    """The ratio of the medians, which the target is judged by, and the range of the
+    round-by-round ratios, which shows how far the machine's spells moved it."""
+    shown = ratio_text(case.seconds / reference.seconds, bound)
+    each = paired_ratios(case, reference)
+    if len(each) < 2:
+        return shown
+    return f"{shown} ({min(each):.2f}-{max(each):.2f})"
 
 
 def _measure(case: Run) -> tuple[float, float]:
@@ -413,7 +438,8 @@ def table(results: Results, runs: int, cold_runs: int) -> str:
     cold = f' ({cold_runs} for "no cache")' if cold_runs != runs else ""
     lines = [
         f"Whole processes, median of {runs} run{'s' if runs != 1 else ''}{cold}; "
-        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}.",
+        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}. A ratio is of the medians; in "
+        "brackets, the lowest and highest of its rounds, where the case and its reference took turns.",
         "",
         "| case | size | mortem median s | reference median s | ratio | target | met? | peak MB |",
         "|---|---:|---:|---:|---:|---|---|---:|",
@@ -422,7 +448,7 @@ def table(results: Results, runs: int, cold_runs: int) -> str:
         ref = f"{row.reference.seconds:.2f}" if row.reference else "—"
         ratio = "—"
         if row.reference:
-            ratio = ratio_text(row.mortem.seconds / row.reference.seconds, ratio_bound(row.target))
+            ratio = ratio_cell(row.mortem, row.reference, ratio_bound(row.target))
         if row.size >= 10_000 and row.case.startswith(("check all files", "site build")):
             base = results.find(row.case, 1_000)
             if base is not None:

@@ -35,6 +35,32 @@ def test_cases_take_turns_and_each_keeps_its_own_median(monkeypatch: pytest.Monk
     assert (reference.peak_mb, cached.peak_mb, cold.peak_mb) == (70.0, 80.0, 60.0)
 
 
+def test_a_ratio_shows_its_range_over_the_rounds_its_runs_took_turns_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timings = {"reference": iter([4.0, 2.0, 5.0]), "case": iter([1.0, 1.2, 2.0]), "alone": iter([1.5])}
+    monkeypatch.setattr(bench, "_measure", lambda case: (next(timings[case.command[0]]), 1.0))
+    cwd = Path(".")
+    reference, case = bench.run_rounds([bench.Run(["reference"], cwd, 3), bench.Run(["case"], cwd, 3)])
+    assert case.runs == (1.0, 1.2, 2.0)
+    # The medians' ratio (1.2 / 4.0) is what the target judges; the rounds were 1/4, 1.2/2, 2/5.
+    assert bench.paired_ratios(case, reference) == [0.25, 0.6, 0.4]
+    assert bench.ratio_cell(case, reference, 0.5) == "0.30× (0.25-0.60)"
+    # A case run on its own, minutes from its reference, has no rounds to show.
+    alone = bench.run_case(["alone"], cwd, 1)
+    assert bench.paired_ratios(alone, reference) == []
+    assert bench.ratio_cell(alone, reference, 0.5) == "0.38×"
+
+
+def test_a_case_with_fewer_runs_is_paired_with_the_rounds_it_ran_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    timings = {"reference": iter([2.0, 4.0, 8.0]), "cold": iter([1.0, 1.0])}
+    monkeypatch.setattr(bench, "_measure", lambda case: (next(timings[case.command[0]]), 1.0))
+    reference, cold = bench.run_rounds(
+        [bench.Run(["reference"], Path("."), 3), bench.Run(["cold"], Path("."), 2)]
+    )
+    assert bench.paired_ratios(cold, reference) == [0.5, 0.25]
+
+
 def test_the_edit_before_a_run_is_made_before_each_of_its_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     events: list[str] = []
     monkeypatch.setattr(bench.subprocess, "run", _fake_run(events))

@@ -16,6 +16,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import bench
 
 
+class _Everything(set[str]):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def _programs_warmed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every program counts as run before, so the tests see only the timed runs (the
+    warm-up has a test of its own)."""
+    monkeypatch.setattr(bench, "_WARMED", _Everything())
+
+
 def test_cases_take_turns_and_each_keeps_its_own_median(monkeypatch: pytest.MonkeyPatch) -> None:
     ran: list[str] = []
     timings = {"reference": iter([5.0, 9.0, 6.0]), "cached": iter([1.0, 3.0, 2.0]), "cold": iter([4.0, 8.0])}
@@ -71,6 +83,20 @@ def test_the_edit_before_a_run_is_made_before_each_of_its_runs(monkeypatch: pyte
         ]
     )
     assert events == ["reference", "edit", "case", "reference", "edit", "case"]
+
+
+def test_a_programs_first_run_is_a_warm_up_not_timed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its first run compiles its modules into the benchmark's bytecode cache: it is made once
+    per program, before the rounds, and is in no case's timing."""
+    monkeypatch.setattr(bench, "_WARMED", set())
+    timings = {"reference": iter([9.0, 1.0, 2.0, 3.0]), "case": iter([8.0, 0.5, 0.5, 0.5, 0.5])}
+    monkeypatch.setattr(bench, "_measure", lambda case: (next(timings[case.command[0]]), 1.0))
+    reference, case = bench.run_rounds(
+        [bench.Run(["reference"], Path("."), 3), bench.Run(["case"], Path("."), 3)]
+    )
+    assert (reference.runs, case.runs) == ((1.0, 2.0, 3.0), (0.5, 0.5, 0.5))
+    (again,) = bench.run_rounds([bench.Run(["case"], Path("."), 1)])  # already warm: no second warm-up
+    assert again.runs == (0.5,)
 
 
 def _fake_run(events: list[str]) -> Callable[..., subprocess.CompletedProcess[str]]:

@@ -87,7 +87,7 @@ def test_the_edit_before_a_run_is_made_before_each_of_its_runs(monkeypatch: pyte
 
 def test_a_programs_first_run_is_a_warm_up_not_timed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Its first run compiles its modules into the benchmark's bytecode cache: it is made once
-    per program, before the rounds, and is in no case's timing."""
+    per program and archive, before the rounds, and is in no case's timing."""
     monkeypatch.setattr(bench, "_WARMED", set())
     timings = {"reference": iter([9.0, 1.0, 2.0, 3.0]), "case": iter([8.0, 0.5, 0.5, 0.5, 0.5])}
     monkeypatch.setattr(bench, "_measure", lambda case: (next(timings[case.command[0]]), 1.0))
@@ -97,6 +97,9 @@ def test_a_programs_first_run_is_a_warm_up_not_timed(monkeypatch: pytest.MonkeyP
     assert (reference.runs, case.runs) == ((1.0, 2.0, 3.0), (0.5, 0.5, 0.5))
     (again,) = bench.run_rounds([bench.Run(["case"], Path("."), 1)])  # already warm: no second warm-up
     assert again.runs == (0.5,)
+    timings["case"] = iter([7.0, 0.4])
+    (elsewhere,) = bench.run_rounds([bench.Run(["case"], Path("other-archive"), 1)])  # warmed there too
+    assert elsewhere.runs == (0.4,)
 
 
 def _fake_run(events: list[str]) -> Callable[..., subprocess.CompletedProcess[str]]:

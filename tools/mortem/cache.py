@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from mortem.model import Postmortem
 
 T = TypeVar("T")
+# Entries used (by kind, their names) and writes counted (by kind): see Store.take_marks.
+Marks = tuple[dict[str, list[str]], dict[str, int]]
 
 FOLDER = ".mortem-cache"
 KINDS = ("parsed", "slim", "front", "checked", "archive", "facts", "rendered")
@@ -172,22 +174,44 @@ class Store:
 
     def __init__(self, root: Path, salt: str) -> None:
         self.folder = root / FOLDER
+        self._folder = str(self.folder)
         self.salt = salt
         self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.written: dict[str, int] = dict.fromkeys(KINDS, 0)
         self._made = False
 
-    def _path(self, kind: str, key: str) -> tuple[str, Path]:
+    def _path(self, kind: str, key: str) -> tuple[str, str]:
+        # A string, not a Path: a check that fills the cache makes 50,000 of them, and
+        # pathlib's joins were a tenth of what it did after its workers had parsed.
         name = digest((self.salt, kind, key))
-        return name, self.folder / kind / name
+        return name, f"{self._folder}{os.sep}{kind}{os.sep}{name}"
 
     def mark_used(self, kind: str, key: str) -> None:
         """Count an entry as used this run without reading it, so a prune leaves it."""
         self.used[kind].add(self._path(kind, key)[0])
 
+    def take_marks(self) -> Marks:
+        """The entries used and the writes counted since the last call, forgotten here: a
+        worker's (mortem.parallel.map_cached), for the process that prunes (add_marks), so
+        that its prune keeps what the worker wrote and its tally counts those writes."""
+        used = {kind: sorted(names) for kind, names in self.used.items() if names}
+        written = {kind: count for kind, count in self.written.items() if count}
+        for names in self.used.values():
+            names.clear()
+        self.written = dict.fromkeys(KINDS, 0)
+        return used, written
+
+    def add_marks(self, marks: Marks) -> None:
+        """Another process's take_marks, counted as this run's own."""
+        used, written = marks
+        for kind, names in used.items():
+            self.used[kind].update(names)
+        for kind, count in written.items():
+            self.written[kind] += count
+
     def has(self, kind: str, key: str) -> bool:
         """Whether an entry is there, without reading it (nor counting it as used)."""
-        return self._path(kind, key)[1].is_file()
+        return os.path.isfile(self._path(kind, key)[1])
 
     def get(self, kind: str, key: str) -> Any:
         name, path = self._path(kind, key)
@@ -207,7 +231,7 @@ class Store:
             return
         try:
             self._ensure_folder()
-            temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
+            temporary = f"{os.path.dirname(path)}{os.sep}.{name}.{os.getpid()}.tmp"
             with open(temporary, "wb") as stream:
                 stream.write(data)
             os.replace(temporary, path)

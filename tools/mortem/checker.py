@@ -16,13 +16,13 @@ from mortem.archive import ArchiveIds, ArchiveView, Loaded, Reader, bulk, expand
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
-from mortem.loader import LoadFailure
+from mortem.loader import LoadFailure, Source
 from mortem.model import Postmortem
 from mortem.parallel import map_loaded, one_process, workers
 from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 
 if TYPE_CHECKING:
-    from mortem.cache import Store
+    from mortem.cache import Marks, Store
     from mortem.parallel import Forked
     from mortem.text_checks import TextChecks
 
@@ -184,7 +184,8 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
     batch = [*files, *extra]
     findings: list[Finding] = []
     with _causes_ahead(context.config, wider) as arrived:
-        results = map_loaded(batch, context.config, work, arrived)
+        sent = None if arrived is None else lambda result: arrived(result[1])
+        results = map_loaded(batch, context.config, work, sent)
         for path, (found, doc, text) in zip(batch, results, strict=True):
             own_found[path] = found
             copies[path] = doc
@@ -246,7 +247,7 @@ def _own_findings(doc: Loaded, rules: Sequence[tuple[Rule, Severity]], context: 
 @contextmanager
 def _causes_ahead(
     config: Config, wider: Sequence[tuple[Rule, Severity]]
-) -> Iterator[Callable[[_Parsed], None] | None]:
+) -> Iterator[Callable[[Loaded], None] | None]:
     """While the workers parse, this process reads the causes of the postmortems they send
     back into terms for PM060's analysis (patterns.CausesAhead), a third of that analysis,
     which would otherwise wait for the last file."""
@@ -257,9 +258,9 @@ def _causes_ahead(
 
     with reading_ahead(config) as ahead:
 
-        def arrived(result: _Parsed) -> None:
-            if isinstance(result[1], Postmortem):
-                ahead.read(result[1])
+        def arrived(doc: Loaded) -> None:
+            if isinstance(doc, Postmortem):
+                ahead.read(doc)
 
         yield arrived
 
@@ -270,30 +271,102 @@ def _causes_ahead(
 def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: Context) -> CheckResult:
     own, wider = _own_and_wider(context.config)
     findings: list[Finding] = []
-    postmortems: list[tuple[Path, str, str]] = []  # (path, display path, content hash)
+    read: list[tuple[Path, str, str]] = []  # (path, display path, content hash) of each readable file
+    entries: dict[Path, tuple[bool, list[Finding]]] = {}  # each readable file's `checked` entry
+    missed: dict[Path, Source] = {}  # the readable files without one, and their text
     for path in files:
         shown, source, digest = reader.read(path)
         if isinstance(source, LoadFailure):  # unreadable: nothing to parse, nothing to cache
             findings.extend(check_documents([source], context).findings)
             continue
-        key = f"{digest}\0{shown}"
-        cached = _entry(store.get("checked", key))
+        read.append((path, shown, digest))
+        cached = _entry(store.get("checked", _checked_key(digest, shown)))
         if cached is None:
-            doc = reader.parse(path, shown, source, digest)
-            if isinstance(doc, LoadFailure):
-                cached = (False, list(check_documents([doc], context).findings))
-            else:
-                cached = (True, _check_one(doc, own, context))
-            store.put("checked", key, cached)
-        readable, found = cached
-        findings.extend(found)
-        if readable:
-            postmortems.append((path, shown, digest))
-    if wider and postmortems:
-        findings.extend(_check_wider(postmortems, wider, reader, store, context))
+            missed[path] = source
+        else:
+            entries[path] = cached
+    with _causes_ahead(context.config, wider) as arrived:
+        filled = _filled([r for r in read if r[0] in missed], reader, store, context, own, arrived)
+        entries.update(filled)
+        for path, shown, digest in read:
+            if path not in entries:
+                entry = _own_entry(reader.parse(path, shown, missed[path], digest), own, context)
+                store.put("checked", _checked_key(digest, shown), entry)
+                entries[path] = entry
+        del missed
+        for path, _, _ in read:
+            findings.extend(entries[path][1])
+        postmortems = [r for r in read if entries[r[0]][0]]
+        if wider and postmortems:
+            findings.extend(_check_wider(postmortems, wider, reader, store, context))
     # Each file's own entry and its _wider_of_file one.
     store.prune("checked", 2 * len(reader.archive_names()))
     return CheckResult(tuple(sorted(findings)), len(files))
+
+
+def _checked_key(digest: str, shown: str) -> str:
+    """A file's `checked` entry: its own findings, under its bytes and display path."""
+    return f"{digest}\0{shown}"
+
+
+def _own_entry(
+    doc: Loaded, own: Sequence[tuple[Rule, Severity]], context: Context
+) -> tuple[bool, list[Finding]]:
+    if isinstance(doc, LoadFailure):
+        return False, list(check_documents([doc], context).findings)
+    return True, _check_one(doc, own, context)
+
+
+# What a worker filling the cache sends back for a file: the hash of the bytes it parsed, the
+# file's `checked` entry, its slim copy, and the cache entries it used and wrote.
+_Filled = tuple[str, tuple[bool, list[Finding]], Loaded, "Marks"]
+
+
+def _filled(
+    missed: Sequence[tuple[Path, str, str]],
+    reader: Reader,
+    store: Store,
+    context: Context,
+    own: Sequence[tuple[Rule, Severity]],
+    arrived: Callable[[Loaded], None] | None,
+) -> dict[Path, tuple[bool, list[Finding]]]:
+    """The `checked` entries of many files the cache lacks (a first run, a new mortem, new
+    settings), made on every core: each worker parses its files through the cache, as this
+    process would, and runs their own rules. This reader keeps the slim copies the workers
+    send back for the archive-wide rules (`arrived` hears of each as it comes). A file whose
+    bytes changed after this process read them is left out (and checked here); nothing for
+    a few files or with no worker."""
+    if not missed or reader.loaded:
+        return {}
+    from mortem.parallel import map_cached
+
+    def fill(worker: Reader, path: Path) -> _Filled | None:
+        assert worker.store is not None, "map_cached reads through the cache"
+        shown, source, digest = worker.read(path)
+        if isinstance(source, LoadFailure):
+            return None
+        doc = worker.parse(path, shown, source, digest)
+        entry = _own_entry(doc, own, context)
+        worker.store.put("checked", _checked_key(digest, shown), entry)
+        copy = slim(doc) if isinstance(doc, Postmortem) else doc
+        return digest, entry, copy, worker.store.take_marks()
+
+    def sent(result: _Filled | None) -> None:
+        if result is not None and arrived is not None:
+            arrived(result[2])
+
+    results = map_cached([path for path, _, _ in missed], context.config, fill, sent)
+    if results is None:
+        return {}
+    entries = {}
+    for (path, _, digest), result in zip(missed, results, strict=True):
+        if result is None or result[0] != digest:
+            continue  # changed since this process read it: checked here
+        _, entry, copy, marks = result
+        store.add_marks(marks)
+        reader.adopt(path, copy)
+        entries[path] = entry
+    return entries
 
 
 def _check_wider(
@@ -365,7 +438,7 @@ def _wider_of_file(
         cached = store.get("checked", key)
         if _findings(cached):
             return cached
-    doc = reader.load(path, shown)
+    doc = reader.slim(path)  # what these rules read (as on every core): no second parse to rebuild
     found = _check_one(doc, rules, context, load_issues=False) if isinstance(doc, Postmortem) else []
     if key is not None and not reader.changed:
         store.put("checked", key, found)

@@ -1,0 +1,205 @@
+"""A check that finds many files missing from the cache fills it on every core.
+
+A first run on a clone, a new mortem or new settings miss every entry. The workers then
+parse their files through the cache and run their own rules (mortem.parallel.map_cached),
+and this process judges the archive from the slim copies they send back. The findings and
+the entries left behind must be those a check in one process finds and leaves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mortem import archive as archive_module
+from mortem import cache, parallel
+from mortem.checker import check_paths
+from mortem.config import load_config
+from mortem.findings import Finding
+
+TESTS = Path(__file__).parents[1]
+EVAL = TESTS / "eval" / "recurrence" / "postmortems"
+FIXTURES = TESTS / "fixtures" / "rules"
+TODAY = date(2026, 11, 28)
+# Kinds whose entries depend on nothing but the archive, the settings and the day (the
+# stamps and facts indexes hold the time each file was read).
+COMPARED = ("slim", "parsed", "front", "checked", "archive")
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The evaluation set (PM060's recurrences) and the rule fixtures (every other kind of
+    finding, unreadable files too) as one archive, with the cache on."""
+    monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    root = tmp_path / "repo"
+    folder = root / "postmortems"
+    shutil.copytree(EVAL, folder)
+    for path in [*(FIXTURES / "bad").iterdir(), *(FIXTURES / "good").iterdir()]:
+        shutil.copy(path, folder / path.name)
+    config = (FIXTURES / "mortem.toml").read_text().replace('archive = "good"', 'archive = "postmortems"')
+    (root / "mortem.toml").write_text(config)
+    yield root
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Workers from a batch of two files on (the archive stands in for a large one), and the
+    size of each pool started: a test of the workers must see them run."""
+    monkeypatch.setattr(parallel, "MIN_FILES", 2)
+    started: list[int] = []
+    real_pool = parallel._pool
+    monkeypatch.setattr(parallel, "_pool", lambda n: started.append(n) or real_pool(n))
+    return started
+
+
+def _findings(
+    root: Path, workers: str, monkeypatch: pytest.MonkeyPatch, *paths: Path, cached: bool = True
+) -> list[Finding]:
+    with monkeypatch.context() as m:
+        m.setenv("MORTEM_WORKERS", workers)
+        if not cached:
+            m.setenv("MORTEM_NO_CACHE", "1")
+        return list(check_paths(list(paths), load_config(start=root), today=TODAY).findings)
+
+
+def _entries(root: Path) -> dict[tuple[str, str], Any]:
+    """The cache's entries of the COMPARED kinds, by kind and name, read back as plain data."""
+    found = {}
+    for kind in COMPARED:
+        for path in (root / cache.FOLDER / kind).iterdir():
+            found[(kind, path.name)] = _plain(cache.decode(path.read_bytes()))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """value with every object of a class that does not compare its fields (OwnerLoad)
+    turned into its class name and fields, so that equal entries compare equal."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    if hasattr(value, "__dict__") and type(value).__eq__ is object.__eq__:
+        return (type(value).__name__, _plain(vars(value)))
+    return value
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files parsed in this process from now on (not in a worker)."""
+    seen: list[Path] = []
+    original = archive_module.parse
+
+    def parse(path: Path, *args: Any, **kwargs: Any) -> Any:
+        seen.append(path)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(archive_module, "parse", parse)
+    return seen
+
+
+def test_a_check_that_fills_the_cache_on_two_cores_finds_and_keeps_what_one_process_does(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
+) -> None:
+    expected = _findings(archive, "1", monkeypatch, cached=False)
+    codes = {f.code for f in expected}
+    assert {"PM060", "PM039", "PM012", "PM001", "PM004", "PM081"} <= codes, "every kind of finding"
+    pools.clear()
+    with monkeypatch.context() as m:
+        here = _parses(m)
+        assert _findings(archive, "2", monkeypatch) == expected
+    assert pools == [2], "the empty cache filled by two workers"
+    assert here == [], "every file parsed in a worker"
+    on_two_cores = _entries(archive)
+    assert {kind for kind, _ in on_two_cores} == set(COMPARED)
+
+    with monkeypatch.context() as m:
+        here = _parses(m)
+        assert _findings(archive, "2", monkeypatch) == expected
+        assert _findings(archive, "1", monkeypatch) == expected
+    assert here == [] and pools == [2], "the next runs read every file's results from the cache"
+
+    shutil.rmtree(archive / cache.FOLDER)
+    assert _findings(archive, "1", monkeypatch) == expected
+    assert pools == [2], "filled in this process"
+    assert _entries(archive) == on_two_cores, "the same entries, whichever process wrote them"
+
+
+def test_a_prune_in_the_filling_run_keeps_what_the_workers_wrote(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
+) -> None:
+    """Each kind stuffed with stale entries far past its limit, so that the filling run
+    prunes: the entries the workers wrote count as this run's, and only the stale ones go."""
+    expected = _findings(archive, "2", monkeypatch)
+    clean = _entries(archive)
+    shutil.rmtree(archive / cache.FOLDER)
+    kinds = ("slim", "parsed", "front", "checked")
+    for kind in kinds:
+        folder = archive / cache.FOLDER / kind
+        folder.mkdir(parents=True)
+        for number in range(3000):  # past three times the archive's 607 files (its prune limit)
+            (folder / f"stale-{number}").write_bytes(b"x")
+    assert _findings(archive, "2", monkeypatch) == expected
+    assert pools == [2, 2], "both runs filled on two cores"
+    for kind in kinds:
+        assert not any(name.startswith("stale-") for name in os.listdir(archive / cache.FOLDER / kind)), kind
+    assert _entries(archive) == clean, "every entry the workers wrote is still there"
+
+
+def test_a_file_edited_while_the_workers_fill_the_cache_is_checked_as_first_read(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
+) -> None:
+    """This process read every file before the workers did; one edited in between is judged
+    here as this process read it, and no entry pairs its old bytes with its new findings."""
+    edited = archive / "postmortems" / "2026-10-07-blame-wording.md"
+    before = _findings(archive, "1", monkeypatch, cached=False)
+    real_map = parallel.map_cached
+
+    def map_cached(paths: list[Path], *rest: Any) -> Any:
+        text = edited.read_text()
+        edited.write_text(
+            text.replace("## Summary\n", "## Summary\n\nBob forgot to renew the certificate.\n")
+        )
+        return real_map(paths, *rest)
+
+    monkeypatch.setattr(parallel, "map_cached", map_cached)
+    with monkeypatch.context() as m:
+        here = _parses(m)
+        assert _findings(archive, "2", monkeypatch) == before
+    assert pools == [2] and edited in here, "judged here, from the bytes this process read"
+    monkeypatch.setattr(parallel, "map_cached", real_map)
+    after = _findings(archive, "1", monkeypatch, cached=False)
+    assert after != before, "the edit adds a finding"
+    assert _findings(archive, "2", monkeypatch) == after
+    assert _findings(archive, "1", monkeypatch) == after
+
+
+def test_a_first_check_of_one_file_reads_the_rest_of_the_archive_on_two_cores(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
+) -> None:
+    """The pre-commit check after an upgrade: its file's archive-wide findings need every
+    other file's facts, which the empty cache lacks (Reader.facts_fingerprint)."""
+    whole = _findings(archive, "1", monkeypatch, cached=False)
+    one = archive / next(f.path for f in whole if f.code == "PM060")
+    expected = _findings(archive, "1", monkeypatch, one, cached=False)
+    assert "PM060" in {f.code for f in expected}
+    with monkeypatch.context() as m:
+        here = _parses(m)
+        assert _findings(archive, "2", monkeypatch, one) == expected
+    assert pools == [2], "the rest of the archive read by two workers"
+    assert set(here) == {one}, "only the file checked parsed here"
+    on_two_cores = _entries(archive)
+    with monkeypatch.context() as m:
+        here = _parses(m)
+        assert _findings(archive, "2", monkeypatch) == whole
+    assert here == [] and pools == [2, 2], "the whole check then parses only in its workers"
+
+    shutil.rmtree(archive / cache.FOLDER)
+    assert _findings(archive, "1", monkeypatch, one) == expected
+    assert pools == [2, 2], "read here"
+    assert _entries(archive) == on_two_cores, "the same entries, whichever process wrote them"

@@ -32,6 +32,7 @@ def test_quick_benchmark_prints_the_table() -> None:
         "check all files, unchanged",
         "check all files, one edited",
         "check all files, no cache",
+        "check all files, first run",
         "patterns",
         "actions",
         "site build",

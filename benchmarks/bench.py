@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import resource
@@ -319,16 +320,20 @@ def edit(path: Path) -> Callable[[], None]:
     return change
 
 
-def empty_cache(root: Path, scratch: Path) -> Callable[[], None]:
-    """Before each run: the archive's cache moved out of it, into `scratch`, whole."""
-    moved = iter(range(1_000_000))
+def moved_aside(folder: Path, scratch: Path) -> Callable[[], None]:
+    """Before each run: `folder` moved into `scratch` whole, not deleted. This machine's
+    disk (ext4 without a journal) makes each file created within minutes of a large
+    deletion cost 0.4-0.5 ms instead of 20-40 µs (README, What limits the rest), so a run
+    after a deletion measured the deletion."""
 
-    def empty() -> None:
-        folder = root / ".mortem-cache"
+    def aside() -> None:
         if folder.exists():
-            folder.rename(scratch / f"cache-{next(moved)}")
+            folder.rename(scratch / f"{folder.name}-{next(_MOVED)}")
 
-    return empty
+    return aside
+
+
+_MOVED = itertools.count()  # numbers the folders moved aside, so that no two meet
 
 
 def edit_root_cause(path: Path) -> Callable[[], None]:
@@ -383,9 +388,8 @@ def bench_size(archive: Archive, size: int, runs: int, cold_runs: int, results: 
     one.write_bytes(original)
     reference = None
     # A first run finds the cache empty (a fresh clone, a new mortem, new settings) and
-    # fills it; each run's cache is moved aside before the next rather than deleted, as
-    # deleting tens of thousands of files slows this machine's next file creations.
-    first = Run(mortem("check"), root, cold_runs, before=empty_cache(root, tmp))
+    # fills it; each run's cache is moved aside before the next (see moved_aside).
+    first = Run(mortem("check"), root, cold_runs, before=moved_aside(root / ".mortem-cache", tmp))
     if size <= 1_000:  # the reference takes turns with the checks that read every file
         reference, whole, filled = run_rounds(
             [
@@ -408,12 +412,18 @@ def bench_size(archive: Archive, size: int, runs: int, cold_runs: int, results: 
     add("actions, no cache", cold(actions))
     # The naive site (when built at this size) takes turns with both of mortem's builds, which
     # write their own site folder and leave mortem's cache as it was (the "no cache" build
-    # neither reads nor writes it).
-    build = mkdocs_build(tmp / "site")
-    sites = [Run(build, root, runs), Run(build, root, cold_runs, NO_CACHE)]
+    # neither reads nor writes it). Every build writes into an empty folder, as in CI: the
+    # last build's site is moved aside first (moved_aside), not deleted.
+    site = tmp / "site"
+    build = mkdocs_build(site)
+    sites = [
+        Run(build, root, runs, before=moved_aside(site, tmp)),
+        Run(build, root, cold_runs, NO_CACHE, before=moved_aside(site, tmp)),
+    ]
     if archive.naive is not None:
+        naive_site = tmp / "naive-site"
         naive, cached, uncached = run_rounds(
-            [Run(mkdocs_build(tmp / "naive-site"), archive.naive, runs), *sites]
+            [Run(mkdocs_build(naive_site), archive.naive, runs, before=moved_aside(naive_site, tmp)), *sites]
         )
     else:
         naive, (cached, uncached) = None, run_rounds(sites)

@@ -9,6 +9,7 @@ the entries left behind must be those a check in one process finds and leaves.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -151,32 +152,36 @@ def test_a_prune_in_the_filling_run_keeps_what_the_workers_wrote(
     assert _entries(archive) == clean, "every entry the workers wrote is still there"
 
 
-def test_a_file_edited_while_the_workers_fill_the_cache_is_checked_as_first_read(
+def test_a_file_edited_while_the_workers_fill_the_cache_is_read_again_and_checked_as_it_is(
     archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
 ) -> None:
-    """This process read every file before the workers did; one edited in between is judged
-    here as this process read it, and no entry pairs its old bytes with its new findings."""
-    edited = archive / "postmortems" / "2026-10-07-blame-wording.md"
+    """This process read every file before the workers did. One edited in between (here:
+    linked to the earlier postmortems PM060 named) is read again and checked as it is now,
+    and nothing the run keeps pairs its first bytes with what the workers found in the
+    second: put back as it was, it is judged as before."""
     before = _findings(archive, "1", monkeypatch, cached=False)
+    recurrence = next(f for f in before if f.code == "PM060")
+    edited = archive / recurrence.path
+    original = edited.read_bytes()
+    earlier = re.findall(r"\d{4}-\d{2}-\d{2}-[a-z0-9-]+", recurrence.message)[0]
     real_map = parallel.map_cached
 
     def map_cached(paths: list[Path], *rest: Any) -> Any:
-        text = edited.read_text()
-        edited.write_text(
-            text.replace("## Summary\n", "## Summary\n\nBob forgot to renew the certificate.\n")
-        )
+        edited.write_bytes(original.replace(b"\ntitle:", f"\nrelated: [{earlier}]\ntitle:".encode(), 1))
         return real_map(paths, *rest)
 
     monkeypatch.setattr(parallel, "map_cached", map_cached)
-    with monkeypatch.context() as m:
-        here = _parses(m)
-        assert _findings(archive, "2", monkeypatch) == before
-    assert pools == [2] and edited in here, "judged here, from the bytes this process read"
+    during = _findings(archive, "2", monkeypatch)
     monkeypatch.setattr(parallel, "map_cached", real_map)
     after = _findings(archive, "1", monkeypatch, cached=False)
-    assert after != before, "the edit adds a finding"
+    assert recurrence in before and recurrence not in after, "the edit links the recurrence"
+    assert pools == [2]
+    assert during == after, "the edited file read again (its new parse from the worker's entries)"
     assert _findings(archive, "2", monkeypatch) == after
-    assert _findings(archive, "1", monkeypatch) == after
+
+    edited.write_bytes(original)
+    assert _findings(archive, "2", monkeypatch) == before
+    assert _findings(archive, "1", monkeypatch) == before
 
 
 def test_a_first_check_of_one_file_reads_the_rest_of_the_archive_on_two_cores(

@@ -18,7 +18,7 @@ from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
 from mortem.loader import LoadFailure, Source
 from mortem.model import Postmortem
-from mortem.parallel import map_loaded, one_process, workers
+from mortem.parallel import MIN_FILES, map_loaded, one_process, workers
 from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 
 if TYPE_CHECKING:
@@ -273,7 +273,10 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
     findings: list[Finding] = []
     read: list[tuple[Path, str, str]] = []  # (path, display path, content hash) of each readable file
     entries: dict[Path, tuple[bool, list[Finding]]] = {}  # each readable file's `checked` entry
-    missed: dict[Path, Source] = {}  # the readable files without one, and their text
+    # The readable files without one, and the text read of the first few: those this
+    # process parses itself. From MIN_FILES on, workers read their own (_filled), and the
+    # text of 10,000 files held meanwhile was 45 MB of the run's peak.
+    missed: dict[Path, Source | None] = {}
     for path in files:
         shown, source, digest = reader.read(path)
         if isinstance(source, LoadFailure):  # unreadable: nothing to parse, nothing to cache
@@ -282,17 +285,20 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
         read.append((path, shown, digest))
         cached = _entry(store.get("checked", _checked_key(digest, shown)))
         if cached is None:
-            missed[path] = source
+            missed[path] = source if len(missed) < MIN_FILES else None
         else:
             entries[path] = cached
     with _causes_ahead(context.config, wider) as arrived:
-        filled = _filled([r for r in read if r[0] in missed], reader, store, context, own, arrived)
-        entries.update(filled)
+        for path, filled in _filled(
+            [r for r in read if r[0] in missed], reader, store, context, own, arrived
+        ):
+            if filled is None:
+                missed[path] = None  # changed since it was read here: read again
+            else:
+                entries[path] = filled
         for path, shown, digest in read:
             if path not in entries:
-                entry = _own_entry(reader.parse(path, shown, missed[path], digest), own, context)
-                store.put("checked", _checked_key(digest, shown), entry)
-                entries[path] = entry
+                entries[path] = _check_here(path, shown, digest, missed[path], reader, store, context, own)
         del missed
         for path, _, _ in read:
             findings.extend(entries[path][1])
@@ -302,6 +308,29 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
     # Each file's own entry and its _wider_of_file one.
     store.prune("checked", 2 * len(reader.archive_names()))
     return CheckResult(tuple(sorted(findings)), len(files))
+
+
+def _check_here(
+    path: Path,
+    shown: str,
+    digest: str,
+    source: Source | None,
+    reader: Reader,
+    store: Store,
+    context: Context,
+    own: Sequence[tuple[Rule, Severity]],
+) -> tuple[bool, list[Finding]]:
+    """A file's `checked` entry made and kept here, from the text read of it, or read again
+    when none was kept or it changed since (the reader then knows the run saw two versions,
+    and keeps no archive-wide result keyed by the first)."""
+    if source is None:
+        shown, again, digest = reader.read(path, shown)
+        if isinstance(again, LoadFailure):
+            return False, list(check_documents([again], context).findings)
+        source = again
+    entry = _own_entry(reader.parse(path, shown, source, digest), own, context)
+    store.put("checked", _checked_key(digest, shown), entry)
+    return entry
 
 
 def _checked_key(digest: str, shown: str) -> str:
@@ -329,15 +358,15 @@ def _filled(
     context: Context,
     own: Sequence[tuple[Rule, Severity]],
     arrived: Callable[[Loaded], None] | None,
-) -> dict[Path, tuple[bool, list[Finding]]]:
+) -> list[tuple[Path, tuple[bool, list[Finding]] | None]]:
     """The `checked` entries of many files the cache lacks (a first run, a new mortem, new
     settings), made on every core: each worker parses its files through the cache, as this
     process would, and runs their own rules. This reader keeps the slim copies the workers
-    send back for the archive-wide rules (`arrived` hears of each as it comes). A file whose
-    bytes changed after this process read them is left out (and checked here); nothing for
-    a few files or with no worker."""
+    send back for the archive-wide rules (`arrived` hears of each as it comes). None for a
+    file whose bytes changed after this process read them (a worker's entry is then of
+    other bytes); nothing for a few files or with no worker."""
     if not missed or reader.loaded:
-        return {}
+        return []
     from mortem.parallel import map_cached
 
     def fill(worker: Reader, path: Path) -> _Filled | None:
@@ -357,15 +386,16 @@ def _filled(
 
     results = map_cached([path for path, _, _ in missed], context.config, fill, sent)
     if results is None:
-        return {}
-    entries = {}
+        return []
+    entries: list[tuple[Path, tuple[bool, list[Finding]] | None]] = []
     for (path, _, digest), result in zip(missed, results, strict=True):
         if result is None or result[0] != digest:
-            continue  # changed since this process read it: checked here
+            entries.append((path, None))
+            continue
         _, entry, copy, marks = result
         store.add_marks(marks)
         reader.adopt(path, copy)
-        entries[path] = entry
+        entries.append((path, entry))
     return entries
 
 

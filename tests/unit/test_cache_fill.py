@@ -208,3 +208,40 @@ def test_a_first_check_of_one_file_reads_the_rest_of_the_archive_on_two_cores(
     assert _findings(archive, "1", monkeypatch, one) == expected
     assert pools == [2, 2], "read here"
     assert _entries(archive) == on_two_cores, "the same entries, whichever process wrote them"
+
+
+def test_another_file_edited_while_the_workers_read_the_archive_for_one_file(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
+) -> None:
+    """The first check of one file reads the other files' facts on two cores. An earlier
+    postmortem edited meanwhile (to link the checked one, which silences its PM060) is read
+    again here: the run keeps no judgement made from the edit under the first bytes' facts,
+    so once the edit is put back the file is judged as before."""
+    whole = _findings(archive, "1", monkeypatch, cached=False)
+    recurrence = next(f for f in whole if f.code == "PM060")
+    checked = archive / recurrence.path
+    earlier = re.findall(r"\d{4}-\d{2}-\d{2}-[a-z0-9-]+", recurrence.message)[0]
+    other = archive / "postmortems" / f"{earlier}.md"
+    original = other.read_bytes()
+    linking = original.replace(b"\ntitle:", f"\nrelated: [{checked.stem}]\ntitle:".encode(), 1)
+    expected = _findings(archive, "1", monkeypatch, checked, cached=False)
+    other.write_bytes(linking)
+    linked = _findings(archive, "1", monkeypatch, checked, cached=False)
+    other.write_bytes(original)
+    assert recurrence in expected and recurrence not in linked, "the edit links the recurrence"
+    real_map = parallel.map_cached
+
+    def map_cached(paths: list[Path], *rest: Any) -> Any:
+        if other in paths:  # the other files' facts (the checked file's own entry comes first)
+            other.write_bytes(linking)
+        return real_map(paths, *rest)
+
+    monkeypatch.setattr(parallel, "map_cached", map_cached)
+    _findings(archive, "2", monkeypatch, checked)
+    assert other.read_bytes() == linking, "edited while the workers read it"
+    monkeypatch.setattr(parallel, "map_cached", real_map)
+    assert pools == [2]
+
+    other.write_bytes(original)
+    assert _findings(archive, "2", monkeypatch, checked) == expected
+    assert _findings(archive, "2", monkeypatch) == whole

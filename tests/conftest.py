@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,18 @@ settings.load_profile("mortem")
 def sample_postmortem_text() -> str:
     """A clean postmortem from the fixture corpus, to copy and break in a test."""
     return (FIXTURES / "rules" / "good" / "2026-10-07-checkout-deploy-before-migration.md").read_text()
+
+
+@pytest.fixture
+def mixed_archive(tmp_path: Path) -> Path:
+    """The evaluation set (recurrences under other slugs: PM060) with the rule fixtures (an
+    overloaded owner, a missing related id, unreadable files) in one archive folder of 607
+    files, with its mortem.toml: every kind of finding, archive-wide ones included."""
+    folder = tmp_path / "postmortems"
+    shutil.copytree(Path(__file__).parent / "eval" / "recurrence" / "postmortems", folder)
+    rules = FIXTURES / "rules"
+    for path in [*(rules / "bad").iterdir(), *(rules / "good").iterdir()]:
+        shutil.copy(path, folder / path.name)
+    config = (rules / "mortem.toml").read_text().replace('archive = "good"', 'archive = "postmortems"')
+    (tmp_path / "mortem.toml").write_text(config)
+    return tmp_path

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,6 @@ from mortem.checker import check_paths
 from mortem.config import load_config
 from mortem.findings import Finding
 
-TESTS = Path(__file__).parents[1]
-EVAL = TESTS / "eval" / "recurrence" / "postmortems"
-FIXTURES = TESTS / "fixtures" / "rules"
 TODAY = date(2026, 11, 28)
 # Kinds whose entries depend on nothing but the archive, the settings and the day (the
 # stamps and facts indexes hold the time each file was read).
@@ -34,19 +30,11 @@ COMPARED = ("slim", "parsed", "front", "checked", "archive")
 
 
 @pytest.fixture
-def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The evaluation set (PM060's recurrences) and the rule fixtures (every other kind of
-    finding, unreadable files too) as one archive, with the cache on."""
+def archive(mixed_archive: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The evaluation set and the rule fixtures in one archive (conftest), with the cache on."""
     monkeypatch.delenv("MORTEM_NO_CACHE", raising=False)
     monkeypatch.delenv("CI", raising=False)
-    root = tmp_path / "repo"
-    folder = root / "postmortems"
-    shutil.copytree(EVAL, folder)
-    for path in [*(FIXTURES / "bad").iterdir(), *(FIXTURES / "good").iterdir()]:
-        shutil.copy(path, folder / path.name)
-    config = (FIXTURES / "mortem.toml").read_text().replace('archive = "good"', 'archive = "postmortems"')
-    (root / "mortem.toml").write_text(config)
-    yield root
+    return mixed_archive
 
 
 @pytest.fixture

@@ -30,16 +30,8 @@ TODAY = date(2026, 11, 28)
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    """The evaluation set (recurrences under other slugs: PM060) with the rule fixtures
-    (an overloaded owner, a missing related id, unreadable files) in one archive folder."""
-    folder = tmp_path / "postmortems"
-    shutil.copytree(EVAL, folder)
-    for path in [*(FIXTURES / "bad").iterdir(), *(FIXTURES / "good").iterdir()]:
-        shutil.copy(path, folder / path.name)
-    config = (FIXTURES / "mortem.toml").read_text().replace('archive = "good"', 'archive = "postmortems"')
-    (tmp_path / "mortem.toml").write_text(config)
-    return tmp_path
+def archive(mixed_archive: Path) -> Path:
+    return mixed_archive
 
 
 @pytest.fixture

@@ -111,3 +111,20 @@ def _fake_run(events: list[str]) -> Callable[..., subprocess.CompletedProcess[st
         return subprocess.CompletedProcess(argv, 0, output, "")
 
     return run
+
+
+def test_a_folder_is_moved_aside_before_each_run_never_deleted(tmp_path: Path) -> None:
+    """The first run's cache and each site build's folder: moved out of the way whole (a
+    deletion would slow this machine's next file creations), under a name no other takes."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    site = tmp_path / "site"
+    asides = [bench.moved_aside(site, scratch), bench.moved_aside(site, scratch)]  # two cases, one folder
+    asides[0]()  # nothing there yet
+    for number, aside in enumerate([*asides, asides[0]]):
+        (site / "page").mkdir(parents=True)
+        (site / "page" / "index.html").write_text(str(number))
+        aside()
+        assert not site.exists()
+    kept = sorted((path / "page" / "index.html").read_text() for path in scratch.iterdir())
+    assert kept == ["0", "1", "2"], "every build's folder kept, none over another"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -233,3 +234,27 @@ def test_another_file_edited_while_the_workers_read_the_archive_for_one_file(
     other.write_bytes(original)
     assert _findings(archive, "2", monkeypatch, checked) == expected
     assert _findings(archive, "2", monkeypatch) == whole
+
+
+def test_a_worker_that_dies_while_filling_leaves_its_files_to_this_process(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
+) -> None:
+    """A worker killed mid-fill (out of memory, say): this process checks every file itself,
+    reading again the 400 whose text it did not keep, with the same findings."""
+    expected = _findings(archive, "1", monkeypatch, cached=False)
+    parent = os.getpid()
+    original = archive_module.parse
+
+    def parse(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(path, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(archive_module, "parse", parse)
+        assert _findings(archive, "2", monkeypatch) == expected
+    assert pools == [2], "a pool was started, and died"
+    with monkeypatch.context() as m:
+        here = _parses(m)
+        assert _findings(archive, "2", monkeypatch) == expected
+    assert here == [] and pools == [2], "the entries this process wrote are complete"

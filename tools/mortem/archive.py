@@ -140,14 +140,10 @@ def load_archive(
         return list(reader.archive(warn))
 
 
-def _slim_through_cache(reader: Reader, path: Path) -> tuple[str, Loaded, Marks] | None:
-    """In a worker (Reader._slims_ahead): the file's slim copy, read through the cache, with
-    the hash of the bytes it was made from and the entries the worker used and wrote; None
-    when the file could not be read."""
-    assert reader.store is not None, "workers read through the cache"
+def _slim_through_cache(reader: Reader, path: Path) -> Handed | None:
+    """In a worker (Reader._slims_ahead): the file's slim copy, read through the cache."""
     copy = reader.slim(path)
-    digest = reader.hashes.get(path)
-    return None if digest is None else (digest, copy, reader.store.take_marks())
+    return reader.hand_over(path, copy) if path in reader.hashes else None
 
 
 def _slim_loaded(path: Path, doc: Loaded) -> Loaded:
@@ -173,6 +169,9 @@ def bulk() -> Iterator[None]:
 
 
 Loaded = Postmortem | LoadFailure
+# A file as a worker hands it over after reading it through the cache (Reader.hand_over):
+# the hash of the bytes it read, its slim copy, the cache entries it used and wrote.
+Handed = tuple[str, Loaded, "Marks"]
 
 
 class Reader:
@@ -371,10 +370,25 @@ class Reader:
                 return cached
         return self._parsed(path, shown, source, digest)
 
-    def adopt(self, path: Path, copy: Loaded) -> None:
-        """A slim copy (see `slim`) of the file, made by another process from the bytes this
-        reader knows it by (the caller compares their hashes), kept as this reader's own."""
-        self._slims[path] = copy
+    def hand_over(self, path: Path, doc: Loaded) -> Handed:
+        """In a worker reading through the cache (mortem.parallel.map_cached), once it is done
+        with the file: what adopt takes in the process that forked it. The file must have
+        been read here (its hash known)."""
+        assert self.store is not None, "workers read through the cache"
+        return self.hashes[path], _slim_loaded(path, doc), self.store.take_marks()
+
+    def adopt(self, path: Path, content: str, handed: Handed | None) -> bool:
+        """Keep the slim copy a worker made of the file through the cache (hand_over) as
+        this reader's own, and count the entries it used and wrote as this run's (for the
+        prune), when it read the bytes this reader knows the file by (the hash `content`).
+        False otherwise: the file changed since, or the worker could not read it, and the
+        caller reads it again here rather than pair one version's hash with another's copy."""
+        if handed is None or handed[0] != content:
+            return False
+        assert self.store is not None, "a worker's cache is this reader's"
+        self.store.add_marks(handed[2])
+        self._slims[path] = handed[1]
+        return True
 
     def _slims_ahead(self, wanted: Sequence[tuple[Path, str]]) -> None:
         """The slim copies of these files (each with the hash of its bytes as this reader
@@ -394,10 +408,8 @@ class Reader:
         results = map_cached([path for path, _ in missing], self.config, _slim_through_cache)
         if results is None:  # a few, or no worker could run: `slim` reads them here
             return
-        for (path, content), result in zip(missing, results, strict=True):
-            if result is not None and result[0] == content:
-                store.add_marks(result[2])
-                self.adopt(path, result[1])
+        for (path, content), handed in zip(missing, results, strict=True):
+            self.adopt(path, content, handed)
 
     def _prune_parses(self) -> None:
         """Both halves of the cached parses (_parts), and the front matters read for them,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 from mortem import sweep
-from mortem.archive import ArchiveIds, ArchiveView, Loaded, Reader, bulk, expand, slim
+from mortem.archive import ArchiveIds, ArchiveView, Handed, Loaded, Reader, bulk, expand, slim
 from mortem.config import Config
 from mortem.errors import ConfigError
 from mortem.findings import Finding, Issue, Severity
@@ -22,7 +22,7 @@ from mortem.parallel import MIN_FILES, map_loaded, one_process, workers
 from mortem.rules import ALL_RULES, BY_CODE, BY_NAME, Context, Rule
 
 if TYPE_CHECKING:
-    from mortem.cache import Marks, Store
+    from mortem.cache import Store
     from mortem.parallel import Forked
     from mortem.text_checks import TextChecks
 
@@ -346,11 +346,6 @@ def _own_entry(
     return True, _check_one(doc, own, context)
 
 
-# What a worker filling the cache sends back for a file: the hash of the bytes it parsed, the
-# file's `checked` entry, its slim copy, and the cache entries it used and wrote.
-_Filled = tuple[str, tuple[bool, list[Finding]], Loaded, "Marks"]
-
-
 def _filled(
     missed: Sequence[tuple[Path, str, str]],
     reader: Reader,
@@ -361,42 +356,34 @@ def _filled(
 ) -> list[tuple[Path, tuple[bool, list[Finding]] | None]]:
     """The `checked` entries of many files the cache lacks (a first run, a new mortem, new
     settings), made on every core: each worker parses its files through the cache, as this
-    process would, and runs their own rules. This reader keeps the slim copies the workers
-    send back for the archive-wide rules (`arrived` hears of each as it comes). None for a
+    process would, and runs their own rules. This reader adopts the slim copies the workers
+    hand over, for the archive-wide rules (`arrived` hears of each as it comes). None for a
     file whose bytes changed after this process read them (a worker's entry is then of
     other bytes); nothing for a few files or with no worker."""
     if not missed or reader.loaded:
         return []
     from mortem.parallel import map_cached
 
-    def fill(worker: Reader, path: Path) -> _Filled | None:
+    def fill(worker: Reader, path: Path) -> tuple[tuple[bool, list[Finding]], Handed] | None:
         assert worker.store is not None, "map_cached reads through the cache"
-        shown, source, digest = worker.read(path)
-        if isinstance(source, LoadFailure):
+        doc = worker.load(path)
+        if path not in worker.hashes:  # unreadable now
             return None
-        doc = worker.parse(path, shown, source, digest)
         entry = _own_entry(doc, own, context)
-        worker.store.put("checked", _checked_key(digest, shown), entry)
-        copy = slim(doc) if isinstance(doc, Postmortem) else doc
-        return digest, entry, copy, worker.store.take_marks()
+        worker.store.put("checked", _checked_key(worker.hashes[path], doc.display_path), entry)
+        return entry, worker.hand_over(path, doc)
 
-    def sent(result: _Filled | None) -> None:
+    def sent(result: tuple[tuple[bool, list[Finding]], Handed] | None) -> None:
         if result is not None and arrived is not None:
-            arrived(result[2])
+            arrived(result[1][1])
 
     results = map_cached([path for path, _, _ in missed], context.config, fill, sent)
     if results is None:
         return []
-    entries: list[tuple[Path, tuple[bool, list[Finding]] | None]] = []
-    for (path, _, digest), result in zip(missed, results, strict=True):
-        if result is None or result[0] != digest:
-            entries.append((path, None))
-            continue
-        _, entry, copy, marks = result
-        store.add_marks(marks)
-        reader.adopt(path, copy)
-        entries.append((path, entry))
-    return entries
+    return [
+        (path, result[0] if result is not None and reader.adopt(path, digest, result[1]) else None)
+        for (path, _, digest), result in zip(missed, results, strict=True)
+    ]
 
 
 def _check_wider(

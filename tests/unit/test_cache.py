@@ -328,6 +328,58 @@ def test_unchanged_files_are_not_read_to_key_the_cache(
         assert here, "one process: compared here"
 
 
+@pytest.mark.parametrize("workers", ["1", "2"], ids=["one-process", "swept-ahead"])
+def test_the_listing_is_the_stamps_while_the_folder_stands(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: str
+) -> None:
+    """While the archive folder's stamp (its times change with every file added, removed or
+    renamed in it) is as saved with the stamps, a run takes the stamps' names for its
+    listing rather than list the folder again; a file added or removed is listed at once,
+    in this process or in the sweep's child."""
+    monkeypatch.setenv("MORTEM_WORKERS", workers)
+    marks = tmp_path / "listed"  # a file, since the sweep's child lists in another process
+    real_listing = stamps_module.archive_names
+
+    def listing(folder: Path) -> list[str]:
+        with open(marks, "a") as stream:
+            stream.write(".")
+        return real_listing(folder)
+
+    monkeypatch.setattr(stamps_module, "archive_names", listing)
+    _trust_stamps(archive, monkeypatch)
+    folder = archive / "postmortems"
+    one = folder / "2026-10-07-blame-wording.md"
+    _edit(one, "\nstatus: final\n", "\nstatus: final\nrelated: [2026-11-02-added-later]\n")
+    marks.unlink()
+    result = findings(archive, one)
+    assert not marks.exists(), "the folder stands: its listing is the stamps' names"
+    assert "PM012" in {f.code for f in result}, "no such postmortem yet"
+    assert result == uncached(monkeypatch, archive, one)
+
+    added = folder / "2026-11-02-added-later.md"
+    shutil.copy(folder / "2026-10-07-checkout-deploy-before-migration.md", added)
+    result = findings(archive, one)
+    assert marks.exists(), "a file added: the folder is listed"
+    assert "PM012" not in {f.code for f in result}
+    assert result == uncached(monkeypatch, archive, one)
+
+    added.unlink()
+    result = findings(archive, one)
+    assert "PM012" in {f.code for f in result}, "and removed again"
+    assert result == uncached(monkeypatch, archive, one)
+
+
+def test_a_folder_changed_within_the_racy_window_has_no_stamp() -> None:
+    """A folder changed less than RACY_NS ago could change again in the same timestamp tick
+    without its times moving, so no listing is trusted to it."""
+    here = Path(__file__).parent
+    assert stamps_module.folder_stamp(here) is not None
+    info = here.stat()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(time, "time_ns", lambda: max(info.st_mtime_ns, info.st_ctime_ns) + 1)
+        assert stamps_module.folder_stamp(here) is None
+
+
 def test_stamps_swept_ahead_are_used_only_against_the_stamps_they_were_read_with() -> None:
     """A child's flags are trusted only if it read the stamps this process holds (saved at
     the same moment: another run may save anew between the two) over as many files."""

@@ -141,6 +141,56 @@ def test_a_prune_in_the_filling_run_keeps_what_the_workers_wrote(
     assert _entries(archive) == clean, "every entry the workers wrote is still there"
 
 
+def test_a_check_of_a_few_files_leaves_the_other_files_entries_to_the_next_whole_check(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its limit, a kind is pruned of the entries the run did not use. A pre-commit
+    check uses those of the file it checks, so it prunes nothing: were it to, it would drop
+    every other file's entries, and the next check of the archive would parse it all again.
+    That check prunes the stale entries, and only those."""
+    _findings(archive, "1", monkeypatch)
+    clean = {name for kind, name in _entries(archive) if kind == "checked"}
+    folder = archive / cache.FOLDER / "checked"
+    for number in range(3000):  # past three times the archive's 607 files (its prune limit)
+        (folder / f"stale-{number}").write_bytes(b"x")
+    one, two = [
+        path
+        for path in sorted((archive / "postmortems").glob("*.md"))
+        if b"## Timeline\n" in path.read_bytes()
+    ][:2]
+    original = _reworded(one)
+    _findings(archive, "1", monkeypatch, one)
+    one.write_bytes(original)
+    left = os.listdir(folder)
+    assert sum(name.startswith("stale-") for name in left) == 3000, "a check of one file prunes nothing"
+    assert clean <= set(left), "nor drops the other files'"
+
+    # The next check of the archive, after another file's edit (a run that writes nothing
+    # never prunes): it parses that file alone, and prunes the stale entries only.
+    original = _reworded(two)
+    parsed: list[Path] = []
+    real_parse = archive_module.Reader.parse
+
+    def parse(reader: archive_module.Reader, path: Path, *rest: Any) -> Any:
+        parsed.append(path)
+        return real_parse(reader, path, *rest)
+
+    monkeypatch.setattr(archive_module.Reader, "parse", parse)
+    _findings(archive, "1", monkeypatch)
+    two.write_bytes(original)
+    assert parsed == [two], "the other files' entries were all there"
+    left = os.listdir(folder)
+    assert not any(name.startswith("stale-") for name in left), "and the stale ones were pruned"
+    assert len(clean - set(left)) == 2, "but the two entries of the edited file's old bytes"
+
+
+def _reworded(path: Path) -> bytes:
+    """Gives the file's Timeline a new comment, as a review round does; returns its bytes before."""
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b"## Timeline\n", b"## Timeline\n\n<!-- reworded -->\n", 1))
+    return original
+
+
 def test_a_file_edited_while_the_workers_fill_the_cache_is_read_again_and_checked_as_it_is(
     archive: Path, monkeypatch: pytest.MonkeyPatch, pools: list[int]
 ) -> None:

@@ -238,7 +238,7 @@ class Reader:
         folder = self.config.archive_dir
         known: dict[str, str] = {}
         if self._stamps is not None:
-            swept = self._swept_for_listing()
+            swept = self.swept()
             flags = swept.stamps if swept is not None else None
             known = self._stamps.known_hashes(folder, names, self.config.max_file_bytes, flags)
         found = [(name, known[name] if name in known else self.content_hash(folder / name)) for name in names]
@@ -260,14 +260,6 @@ class Reader:
             self._swept = sweep.answer(forked)
         return self._swept
 
-    def _swept_for_listing(self) -> Swept | None:
-        """The sweep's answer if the stamps it compared were saved for this run's listing
-        (its flags and digest are by their position), else None."""
-        swept = self.swept()
-        if swept is None or swept.listing != sweep.listed(self.archive_names()):
-            return None
-        return swept
-
     def content_hash(self, path: Path) -> str | None:
         """The hash of the file's bytes (read now unless this run has), None if unreadable.
         Only the bytes: decoding them would add nothing to the key."""
@@ -279,9 +271,19 @@ class Reader:
         return self.hashes.get(path)
 
     def archive_names(self) -> list[str]:
-        """archive_names of the archive folder, listed once per run."""
+        """archive_names of the archive folder, listed once per run: by the sweep's child
+        when this reader was given one (its flags and digest are by position in its listing),
+        with the cache as the stamps know it while the folder stands (Stamps.archive_names)."""
         if self._archive_names is None:
-            self._archive_names = archive_names(self.config.archive_dir)
+            swept = self.swept()
+            if swept is not None:
+                self._archive_names = swept.names
+                if self._stamps is not None:
+                    self._stamps.listed = swept.listed
+            elif self._stamps is not None:
+                self._archive_names = self._stamps.archive_names(self.config.archive_dir)
+            else:
+                self._archive_names = archive_names(self.config.archive_dir)
         return self._archive_names
 
     def archive_ids(self) -> frozenset[str]:
@@ -467,7 +469,7 @@ class Reader:
         for and every file whose stamp changed since still has the facts the sweep took for
         it (read here; the files this run checks are parsed already). At most a 64th of the
         archive, since past that the index is due to be saved again (fallen_behind)."""
-        swept = self._swept_for_listing()
+        swept = self.swept()
         if swept is None or swept.facts is None:
             return None
         if fallen_behind(len(swept.assumed), len(self.archive_names())):

@@ -128,9 +128,13 @@ def content_hash(data: bytes) -> str:
 
 
 def digest(parts: Iterable[str]) -> str:
+    """The hash of the parts, each followed by a NUL. Joined and encoded at once: the keys
+    over a whole archive have 10,000 parts or more, and two hash updates a part took half
+    the time of the sweep's facts digest."""
+    items = list(parts)
     h = blake2b(digest_size=20)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
+    if items:
+        h.update("\0".join(items).encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
 

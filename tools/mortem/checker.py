@@ -77,7 +77,6 @@ def check_paths(
     reader = Reader(config, sweep=ahead or sweep.start(config))
     try:
         files = expand(paths, config)
-        reader.archive_names()  # listed here while the sweep takes the stamps
         # The archive is read only if a rule asks for it: with the cache, through the same
         # reader, so a file both checked and compared with the others is read once; without,
         # as slim copies on every core (ArchiveView).
@@ -183,7 +182,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
     texts: dict[Path, int] = {}  # for each postmortem checked, the hash of its text as parsed
     batch = [*files, *extra]
     findings: list[Finding] = []
-    with _causes_ahead(context.config, wider) as arrived:
+    with _causes_ahead(context.config, wider, filling=True) as arrived:
         sent = None if arrived is None else lambda result: arrived(result[1])
         results = map_loaded(batch, context.config, work, sent)
         for path, (found, doc, text) in zip(batch, results, strict=True):
@@ -246,12 +245,13 @@ def _own_findings(doc: Loaded, rules: Sequence[tuple[Rule, Severity]], context: 
 
 @contextmanager
 def _causes_ahead(
-    config: Config, wider: Sequence[tuple[Rule, Severity]]
+    config: Config, wider: Sequence[tuple[Rule, Severity]], filling: bool
 ) -> Iterator[Callable[[Loaded], None] | None]:
     """While the workers parse, this process reads the causes of the postmortems they send
     back into terms for PM060's analysis (patterns.CausesAhead), a third of that analysis,
-    which would otherwise wait for the last file."""
-    if not any(rule.code == "PM060" for rule, _ in wider):
+    which would otherwise wait for the last file. Only while workers parse (`filling`): for
+    a few files (the pre-commit check) it would import the analysis to read nothing ahead."""
+    if not filling or not any(rule.code == "PM060" for rule, _ in wider):
         yield None
         return
     from mortem.analysis.patterns import reading_ahead
@@ -288,10 +288,10 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
             missed[path] = source if len(missed) < MIN_FILES else None
         else:
             entries[path] = cached
-    with _causes_ahead(context.config, wider) as arrived:
-        for path, filled in _filled(
-            [r for r in read if r[0] in missed], reader, store, context, own, arrived
-        ):
+    to_fill = [r for r in read if r[0] in missed]
+    filling = workers(len(to_fill)) > 1 and not reader.loaded
+    with _causes_ahead(context.config, wider, filling) as arrived:
+        for path, filled in _filled(to_fill, reader, store, context, own, arrived):
             if filled is None:
                 missed[path] = None  # changed since it was read here: read again
             else:
@@ -303,11 +303,20 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
         for path, _, _ in read:
             findings.extend(entries[path][1])
         postmortems = [r for r in read if entries[r[0]][0]]
+        whole = _whole_archive(files, reader)
         if wider and postmortems:
-            findings.extend(_check_wider(postmortems, wider, reader, store, context))
-    # Each file's own entry and its _wider_of_file one.
-    store.prune("checked", 2 * len(reader.archive_names()))
+            findings.extend(_check_wider(postmortems, wider, reader, store, context, whole))
+    if whole:  # each file's own entry and its _wider_of_file one
+        store.prune("checked", 2 * len(reader.archive_names()))
     return CheckResult(tuple(sorted(findings)), len(files))
+
+
+def _whole_archive(files: Sequence[Path], reader: Reader) -> bool:
+    """Whether the run checked as many files as the archive holds, and so used the entries
+    of every file: only such a run may prune the entries it did not use. A pre-commit check
+    of one file that pruned dropped every other file's entries (at 10,000 postmortems,
+    seven seconds of deleting them), and the next check of the archive parsed it all again."""
+    return len(files) >= len(reader.archive_names())
 
 
 def _check_here(
@@ -392,12 +401,13 @@ def _check_wider(
     reader: Reader,
     store: Store,
     context: Context,
+    whole: bool,
 ) -> list[Finding]:
     """The CONTEXT_RULES' findings, cached under each file's bytes and the archive's facts
     (_wider_of_file), and for a check of many files, under the state of the whole archive
     too: every archive file's name and bytes, the files checked, and the day. That one entry
     saves a lookup per file; for a few files it is the lookups' own cost, and it needs the
-    hash of every file in the archive."""
+    hash of every file in the archive. `whole`: the run checked every file, and may prune."""
     from mortem.cache import digest
 
     view = context.documents
@@ -423,7 +433,8 @@ def _check_wider(
         found.extend(_wider_of_file(path, shown, content, facts, rules, reader, store, context))
     if key is not None and not reader.changed:  # a file edited during the run: not the key's results
         store.put("archive", key, found)
-    store.prune("archive", len(reader.archive_names()))  # a PM060 verdict per postmortem
+    if whole:
+        store.prune("archive", len(reader.archive_names()))  # a PM060 verdict per postmortem
     return found
 
 

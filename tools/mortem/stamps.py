@@ -11,6 +11,11 @@ filesystems) without a new stamp, so it is read again.
 A stamp and its hash are kept as one string, "size mtime ctime inode hash": at 10,000
 postmortems, loading and saving them as tuples of integers took a tenth of a pre-commit
 check, and strings a fortieth.
+
+The archive folder's own stamp (mtime, ctime, inode), taken before it was listed, is saved
+with them: adding, removing or renaming a file in a folder changes its times, so while the
+stamp stands, the names the stamps were saved for are the folder's listing, and listing
+10,000 names again (a tenth of a pre-commit check) is needless.
 """
 
 from __future__ import annotations
@@ -18,17 +23,19 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
+
+from mortem.listing import archive_names
 
 if TYPE_CHECKING:
     from mortem.cache import Store
 
 Stamp = str  # "size mtime_ns ctime_ns inode"
 Flags = tuple[int, bytes]  # Stamps.unchanged_flags: (when the stamps were saved, a flag per name)
+FolderStamp = tuple[int, int, int]  # a folder's (mtime_ns, ctime_ns, inode)
 RACY_NS = 2_000_000_000
 STALE_SHARE = 64  # see fallen_behind
 
@@ -56,14 +63,40 @@ def _stamp(info: os.stat_result, max_bytes: int) -> Stamp | None:
     return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
 
 
+def folder_stamp(folder: Path) -> FolderStamp | None:
+    """The folder's stamp, to be taken before listing it; None when it changed within
+    RACY_NS of now, since another change could then come in the same timestamp tick
+    without a new stamp (or when it cannot be read)."""
+    now = time.time_ns()
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    if not _settled(info.st_mtime_ns, info.st_ctime_ns, now - RACY_NS):
+        return None
+    return info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
 class Stamps:
     """The stamps the last run saved, and this run's: each file's stamp and hash."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.current: dict[str, str] = {}  # by file name: "stamp hash"
+        self.listed: FolderStamp | None = None  # the folder's stamp before this run listed it
         self._saved: tuple[int, dict[str, str]] | None = None
+        self._saved_folder: FolderStamp | None = None
         self._trusted: set[str] = set()
+
+    def archive_names(self, folder: Path) -> list[str]:
+        """listing.archive_names of `folder`: the names the stamps were saved for while the
+        folder's stamp is as saved with them, else listed now (its stamp taken first)."""
+        stamp = folder_stamp(folder)
+        self.listed = stamp
+        saved = self.saved()[1]
+        if stamp is not None and stamp == self._saved_folder:
+            return list(saved)
+        return archive_names(folder)
 
     def record(self, path: Path, stamp: Stamp, digest: str) -> None:
         """The hash of the bytes read just after taking this stamp."""
@@ -89,17 +122,26 @@ class Stamps:
         """The positions in `names` of the files whose stamp is as saved and settled."""
         written, saved = self.saved()
         recent = written - RACY_NS
-        with _lstat_in(folder) as lstat:
+        regular, lstat = stat.S_ISREG, os.lstat
+        # _stamp and _settled written out: this loop runs for every file of the archive on
+        # every commit, and the calls were a sixth of it beside the stats themselves.
+        with _in_folder(folder) as (prefix, fd):
             for position, name in enumerate(names):
                 entry = saved.get(name)
                 if entry is None:
                     continue
                 try:
-                    info = lstat(name)
+                    info = lstat(prefix + name, dir_fd=fd)
                 except OSError:
                     continue
-                stamp = entry.rpartition(" ")[0]
-                if stamp == _stamp(info, max_bytes) and _settled(info.st_mtime_ns, info.st_ctime_ns, recent):
+                size, mtime, ctime = info.st_size, info.st_mtime_ns, info.st_ctime_ns
+                if (
+                    mtime < recent
+                    and ctime < recent
+                    and regular(info.st_mode)
+                    and size <= max_bytes
+                    and entry.startswith(f"{size} {mtime} {ctime} {info.st_ino} ")
+                ):
                     yield position
 
     def unchanged_flags(self, folder: Path, names: list[str], max_bytes: int) -> Flags:
@@ -115,28 +157,33 @@ class Stamps:
         if self._saved is None:
             found = self.store.get("facts", "stamps")
             self._saved = (0, {})
-            if isinstance(found, tuple) and len(found) == 2:
-                written, stamps = found
+            if isinstance(found, tuple) and len(found) == 3:
+                written, stamps, folder = found
                 if (
                     isinstance(written, int)
                     and isinstance(stamps, dict)
                     and all(type(entry) is str for entry in stamps.values())
                 ):
                     self._saved = (written, stamps)
+                    self._saved_folder = folder if _is_folder_stamp(folder) else None
         return self._saved
 
     def save(self, archive: list[str]) -> None:
-        """Saves the stamps of the archive files (by name) when none were saved, or once they
-        have fallen behind: the files read because their stamps were new, changed or too
-        recent to trust are more than fallen_behind allows."""
+        """Saves the stamps of the archive files (by name) when none were saved, once they
+        have fallen behind (the files read because their stamps were new, changed or too
+        recent to trust are more than fallen_behind allows), or when the folder changed
+        since: its stamp is saved with them when they cover the whole `archive` listing."""
         written, saved = self.saved()
-        if saved and not fallen_behind(len(archive) - len(self._trusted), len(archive)):
-            return
         mine = self.current
         current = {name: mine[name] for name in archive if name in mine}
+        folder = self.listed if len(current) == len(archive) else None
+        moved = folder is not None and folder != self._saved_folder
+        if saved and not moved and not fallen_behind(len(archive) - len(self._trusted), len(archive)):
+            return
         read = [entry for name, entry in current.items() if name not in self._trusted]
-        if current != saved or not all(_settled(*_times(entry), written - RACY_NS) for entry in read):
-            self.store.put("facts", "stamps", (time.time_ns(), current))
+        settled = all(_settled(*_times(entry), written - RACY_NS) for entry in read)
+        if moved or current != saved or not settled:
+            self.store.put("facts", "stamps", (time.time_ns(), current, folder))
 
 
 def _positions(flags: Flags | None, written: int, count: int) -> list[int] | None:
@@ -146,6 +193,10 @@ def _positions(flags: Flags | None, written: int, count: int) -> list[int] | Non
     if flags is None or flags[0] != written or len(flags[1]) != count:
         return None
     return [position for position, flag in enumerate(flags[1]) if flag]
+
+
+def _is_folder_stamp(value: object) -> TypeGuard[FolderStamp]:
+    return isinstance(value, tuple) and len(value) == 3 and all(type(part) is int for part in value)
 
 
 def _times(entry: str) -> tuple[int, int]:
@@ -161,18 +212,19 @@ def _settled(mtime_ns: int, ctime_ns: int, moment: int) -> bool:
 
 
 @contextmanager
-def _lstat_in(folder: Path) -> Iterator[Callable[[str], os.stat_result]]:
-    """os.lstat of a file of `folder` by its name: through the folder's descriptor where the
-    platform allows, which saves a path lookup per file."""
+def _in_folder(folder: Path) -> Iterator[tuple[str, int | None]]:
+    """How to os.lstat a file of `folder` by its name, as os.lstat(prefix + name,
+    dir_fd=fd): through the folder's descriptor where the platform allows (prefix ""),
+    which saves a path lookup per file, else by its path (fd None). Called directly, not
+    through a wrapper: a partial's call was a tenth of the stats of 10,000 files."""
     fd = None
     if os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks:
         with suppress(OSError):
             fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     if fd is None:
-        prefix = os.path.join(folder, "")
-        yield lambda name: os.lstat(prefix + name)
+        yield os.path.join(folder, ""), None
         return
     try:
-        yield partial(os.stat, dir_fd=fd, follow_symlinks=False)
+        yield "", fd
     finally:
         os.close(fd)

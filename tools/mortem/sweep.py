@@ -5,25 +5,28 @@ listing, which files are unchanged since the last run (a stat of each, mortem.st
 the digest of every file's facts (archive.Reader.facts_fingerprint), which keys the
 archive-wide judgements. At 10,000 postmortems that was a third of the check. A child,
 forked as soon as the settings are read (before the checker and its rules are imported),
-makes the last two on the other core, over the files the stamps were saved for: one flag
-per file for Stamps.known_hashes, and the facts digest, taking each file's facts to be
-those of the version the stamps last saw. The check lists the archive itself meanwhile, and
-uses the digest only if that listing is the stamps' and every file whose stamp changed has
-those facts still (it parses the files it checks anyway; an edit to a timeline or a
-summary keeps them); otherwise the digest is made here, as without the child.
+makes all three on the other core: the listing (Stamps.archive_names: the stamps' names
+while the folder stands), one flag per file listed for Stamps.known_hashes, and, when the
+listing is the one the stamps were saved for, the facts digest, taking each file's facts
+to be those of the version the stamps last saw. The check uses the digest only if every
+file whose stamp changed has those facts still (it parses the files it checks anyway; an
+edit to a timeline or a summary keeps them); otherwise the digest is made here, as without
+the child.
 """
 
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
-from mortem.cache import content_hash, digest, open_store
+from mortem.cache import digest, open_store
 from mortem.config import Config
 from mortem.parallel import in_fork
-from mortem.stamps import Flags, Stamps, fallen_behind
+from mortem.stamps import Flags, FolderStamp, Stamps, fallen_behind
 
 if TYPE_CHECKING:
     from mortem.cache import Store
@@ -36,7 +39,8 @@ class Swept:
     here: a file's facts are not in the index, or more than a 64th of the archive changed
     (the check then reads and indexes it again, stamps.fallen_behind)."""
 
-    listing: str  # listed(the names the stamps were saved for, in archive order)
+    names: list[str]  # the archive's listing (Stamps.archive_names), made in the child
+    listed: FolderStamp | None  # the folder's stamp, taken before that listing
     stamps: Flags  # Stamps.unchanged_flags over those names
     facts: str | None  # Reader.facts_fingerprint, each file's facts as the stamps last saw it
     assumed: dict[str, str]  # the facts taken for each file whose stamp changed
@@ -63,21 +67,17 @@ def answer(forked: Forked) -> Swept | None:
     return found if isinstance(found, Swept) else None
 
 
-def listed(names: list[str]) -> str:
-    """A digest of an archive listing, to tell whether the sweep's stamps were saved for the
-    listing a run made (the names themselves, 400 KB at 10,000, need not cross the pipe)."""
-    return content_hash("\0".join(names).encode("utf-8", "surrogateescape"))
-
-
 def sweep(store: Store, folder: Path, max_bytes: int) -> Swept:
     stamps = Stamps(store)
+    names = stamps.archive_names(folder)
     saved = stamps.saved()[1]
-    names = list(saved)  # the archive as the run that saved them listed it
     written, flags = stamps.unchanged_flags(folder, names, max_bytes)
-    facts = _facts(store, names, flags, saved)
+    # The digest takes each file's facts from the index by the hash its stamp saved: only
+    # for the archive the stamps were saved for (a file added or removed since: made here).
+    facts = _facts(store, names, flags, saved) if len(names) == len(saved) and names == list(saved) else None
     if facts is None:
-        return Swept(listed(names), (written, flags), None, {}, ())
-    return Swept(listed(names), (written, flags), *facts)
+        return Swept(names, stamps.listed, (written, flags), None, {}, ())
+    return Swept(names, stamps.listed, (written, flags), *facts)
 
 
 def _facts(
@@ -89,24 +89,24 @@ def _facts(
     index = store.get("facts", "index")
     if not isinstance(index, dict) or not index:
         return None
-    assumed: dict[str, str] = {}
-    named: list[tuple[str, str]] = []
-    left_out = []
-    for name, unchanged in zip(names, flags, strict=True):
-        known = index.get(saved[name].rpartition(" ")[2])
-        if not isinstance(known, str):
-            return None
-        if not unchanged:
-            assumed[name] = known
-            if fallen_behind(len(assumed), len(names)):
-                return None  # the run reads and indexes the archive again (Reader._facts_ahead)
-        if known == "-":
-            left_out.append(name)
-        named.append((name, known))
-    return facts_digest(named), assumed, tuple(left_out)
+    # Whole-archive passes of C-level calls, not a loop of Python steps per file: this runs
+    # over every file of the archive on every commit.
+    known = [index.get(saved[name].rpartition(" ")[2]) for name in names]
+    if not _all_text(known):
+        return None
+    changed = [position for position, unchanged in enumerate(flags) if not unchanged]
+    if fallen_behind(len(changed), len(names)):
+        return None  # the run reads and indexes the archive again (Reader._facts_ahead)
+    assumed = {names[position]: known[position] for position in changed}
+    left_out = tuple(name for name, facts in zip(names, known, strict=True) if facts == "-")
+    return facts_digest(zip(names, known, strict=True)), assumed, left_out
 
 
-def facts_digest(named: list[tuple[str, str]]) -> str:
+def _all_text(values: list[object]) -> TypeGuard[list[str]]:
+    return all(type(value) is str for value in values)
+
+
+def facts_digest(named: Iterable[tuple[str, str]]) -> str:
     """The archive's facts as one digest: each file's name and facts (archive.facts; "-"
     for a file left out), in archive order. Reader.facts_fingerprint's and the sweep's."""
-    return digest(f"{name}\0{known}" for name, known in named)
+    return digest(chain.from_iterable(named))

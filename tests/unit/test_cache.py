@@ -337,15 +337,7 @@ def test_the_listing_is_the_stamps_while_the_folder_stands(
     listing rather than list the folder again; a file added or removed is listed at once,
     in this process or in the sweep's child."""
     monkeypatch.setenv("MORTEM_WORKERS", workers)
-    marks = tmp_path / "listed"  # a file, since the sweep's child lists in another process
-    real_listing = stamps_module.archive_names
-
-    def listing(folder: Path) -> list[str]:
-        with open(marks, "a") as stream:
-            stream.write(".")
-        return real_listing(folder)
-
-    monkeypatch.setattr(stamps_module, "archive_names", listing)
+    marks = _marking_listings(monkeypatch, tmp_path)
     _trust_stamps(archive, monkeypatch)
     folder = archive / "postmortems"
     one = folder / "2026-10-07-blame-wording.md"
@@ -367,6 +359,46 @@ def test_the_listing_is_the_stamps_while_the_folder_stands(
     result = findings(archive, one)
     assert "PM012" in {f.code for f in result}, "and removed again"
     assert result == uncached(monkeypatch, archive, one)
+
+
+def test_a_folder_that_settles_after_the_stamps_were_saved_is_listed_once_more(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A first run just after a clone can save its stamps before the folder has settled,
+    with no stamp of the folder. The next check lists it, finds the names the stamps were
+    saved for, and saves the folder's stamp with them, so that the pre-commit checks after
+    it, whose sweep stands in for the stamps and facts (they save none), list it no more."""
+    _larger_archive(archive, 70)  # so that one file edited is within a 64th of it
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    later = time.time_ns() + 10 * stamps_module.RACY_NS
+    os.utime(archive / "postmortems", ns=(later - 1, later - 1))  # changed as the runs save
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    findings(archive)
+    findings(archive)
+    monkeypatch.setattr(time, "time_ns", lambda: later + 10 * stamps_module.RACY_NS)
+    marks = _marking_listings(monkeypatch, tmp_path)
+    one = archive / "postmortems" / "2026-10-07-blame-wording.md"
+    _reword_timeline(one)
+    assert findings(archive, one) == uncached(monkeypatch, archive, one)
+    assert marks.read_text() == ".", "listed once more"
+    _reword_timeline(one, "reworded again")
+    assert findings(archive, one) == uncached(monkeypatch, archive, one)
+    assert marks.read_text() == ".", "and then not again"
+
+
+def _marking_listings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A file that gets a dot each time a run lists the archive folder: a file, since the
+    sweep's child lists in another process."""
+    marks = tmp_path / "listed"
+    real_listing = stamps_module.archive_names
+
+    def listing(folder: Path) -> list[str]:
+        with open(marks, "a") as stream:
+            stream.write(".")
+        return real_listing(folder)
+
+    monkeypatch.setattr(stamps_module, "archive_names", listing)
+    return marks
 
 
 def test_a_folder_changed_within_the_racy_window_has_no_stamp() -> None:

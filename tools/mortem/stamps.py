@@ -93,10 +93,17 @@ class Stamps:
         folder's stamp is as saved with them, else listed now (its stamp taken first)."""
         stamp = folder_stamp(folder)
         self.listed = stamp
-        saved = self.saved()[1]
+        written, saved = self.saved()
         if stamp is not None and stamp == self._saved_folder:
             return list(saved)
-        return archive_names(folder)
+        names = archive_names(folder)
+        if stamp is not None and saved and names == list(saved):
+            # The stamps were saved for this very listing, before the folder had settled (a
+            # first run just after a clone): its stamp is saved with them now, once, so the
+            # pre-commit checks that follow (which save no stamps) need not list it again.
+            self.store.put("facts", "stamps", (written, saved, stamp))
+            self._saved_folder = stamp
+        return names
 
     def record(self, path: Path, stamp: Stamp, digest: str) -> None:
         """The hash of the bytes read just after taking this stamp."""

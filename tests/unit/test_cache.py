@@ -777,6 +777,35 @@ def test_a_kind_stays_bounded_and_is_listed_only_when_its_tally_runs_over(
     assert len(listed) == before
 
 
+def test_a_run_over_a_few_files_tallies_its_writes_and_leaves_the_prune_to_a_whole_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pre-commit checks (whole=False) write an entry or two each and use no other file's:
+    they never list or prune the kind, but their writes count, so the next run over the
+    whole archive that writes finds the tally over the limit and prunes what it did not use."""
+    monkeypatch.setattr(cache, "_TALLY_FROM", 0)
+    folder = tmp_path / cache.FOLDER / "checked"
+    whole = cache.Store(tmp_path, "salt")
+    for i in range(10):
+        whole.put("checked", f"file-{i}", i)
+    whole.prune("checked", archive_size=10, slack=0)  # lists once, and starts the tally
+    listed = _recorded(monkeypatch, os, "listdir")
+    for commit in range(25):  # past the limit, three times the archive's ten
+        few = cache.Store(tmp_path, "salt")
+        few.get("checked", "file-0")
+        few.put("checked", f"commit-{commit}", commit)
+        few.prune("checked", archive_size=10, slack=0, whole=False)
+    assert listed == [], "no run over a few files listed the kind"
+    assert len(os.listdir(folder)) == 35, "nor pruned it"
+    assert (tmp_path / cache.FOLDER / "checked.tally").read_text() == "35"
+    again = cache.Store(tmp_path, "salt")
+    for i in range(10):
+        again.get("checked", f"file-{i}")
+    again.put("checked", "file-0", 0)  # an edit rewrites one entry
+    again.prune("checked", archive_size=10, slack=0)
+    assert sorted(os.listdir(folder)) == sorted(again._path("checked", f"file-{i}")[0] for i in range(10))
+
+
 def test_a_lost_or_damaged_tally_means_listing_the_kind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -254,7 +254,7 @@ class Store:
             ignore.write_text("# written by mortem: its cache, never committed\n*\n", encoding="utf-8")
         self._made = True
 
-    def prune(self, kind: str, archive_size: int, slack: int = 64) -> None:
+    def prune(self, kind: str, archive_size: int, slack: int = 64, whole: bool = True) -> None:
         """Drop entries this run did not use once a kind holds far more than the archive
         needs (every edit leaves its old entries behind). Errors are ignored.
 
@@ -262,15 +262,22 @@ class Store:
         postmortems (40,000 entries), so each kind keeps a tally: its entries when last
         listed, plus the writes since. Overwrites count too, and runs at the same moment may
         lose each other's writes: either way a prune only comes sooner or later. A kind kept
-        small (under _TALLY_FROM entries) is listed instead: that costs less than the tally."""
+        small (under _TALLY_FROM entries) is listed instead: that costs less than the tally.
+
+        `whole`: the run used the entries of every file (a check of the whole archive). A
+        run over a few files (the pre-commit check) only adds its writes to the tally: it
+        would drop every other file's entries, and the next run of the whole archive would
+        make them all again."""
         written = self.written[kind]
         if not written:
             return
         limit = _KEEP_FACTOR * archive_size + slack
         tally = self.folder / f"{kind}.tally" if limit >= _TALLY_FROM else None
         counted = _read_tally(tally) if tally else None
-        if tally and counted is not None and counted + written <= limit:
+        if tally and counted is not None and (counted + written <= limit or not whole):
             _write_tally(tally, counted + written)
+            return
+        if not whole:
             return
         folder = self.folder / kind
         try:

@@ -306,16 +306,16 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
         whole = _whole_archive(files, reader)
         if wider and postmortems:
             findings.extend(_check_wider(postmortems, wider, reader, store, context, whole))
-    if whole:  # each file's own entry and its _wider_of_file one
-        store.prune("checked", 2 * len(reader.archive_names()))
+    # Each file's own entry and its _wider_of_file one.
+    store.prune("checked", 2 * len(reader.archive_names()), whole=whole)
     return CheckResult(tuple(sorted(findings)), len(files))
 
 
 def _whole_archive(files: Sequence[Path], reader: Reader) -> bool:
     """Whether the run checked as many files as the archive holds, and so used the entries
-    of every file: only such a run may prune the entries it did not use. A pre-commit check
-    of one file that pruned dropped every other file's entries (at 10,000 postmortems,
-    seven seconds of deleting them), and the next check of the archive parsed it all again."""
+    of every file: only such a run may prune the entries it did not use (Store.prune). A
+    pre-commit check of one file that pruned at 10,000 postmortems deleted 80,000 entries
+    in 3 s, and the next check of the archive took 19 s to make them again."""
     return len(files) >= len(reader.archive_names())
 
 
@@ -407,7 +407,7 @@ def _check_wider(
     (_wider_of_file), and for a check of many files, under the state of the whole archive
     too: every archive file's name and bytes, the files checked, and the day. That one entry
     saves a lookup per file; for a few files it is the lookups' own cost, and it needs the
-    hash of every file in the archive. `whole`: the run checked every file, and may prune."""
+    hash of every file in the archive. `whole`: the run checked every file (Store.prune)."""
     from mortem.cache import digest
 
     view = context.documents
@@ -433,8 +433,7 @@ def _check_wider(
         found.extend(_wider_of_file(path, shown, content, facts, rules, reader, store, context))
     if key is not None and not reader.changed:  # a file edited during the run: not the key's results
         store.put("archive", key, found)
-    if whole:
-        store.prune("archive", len(reader.archive_names()))  # a PM060 verdict per postmortem
+    store.prune("archive", len(reader.archive_names()), whole=whole)  # a PM060 verdict per postmortem
     return found
 
 

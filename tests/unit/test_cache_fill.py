@@ -168,15 +168,9 @@ def test_a_check_of_a_few_files_leaves_the_other_files_entries_to_the_next_whole
     # The next check of the archive, after another file's edit (a run that writes nothing
     # never prunes): it parses that file alone, and prunes the stale entries only.
     original = _reworded(two)
-    parsed: list[Path] = []
-    real_parse = archive_module.Reader.parse
-
-    def parse(reader: archive_module.Reader, path: Path, *rest: Any) -> Any:
-        parsed.append(path)
-        return real_parse(reader, path, *rest)
-
-    monkeypatch.setattr(archive_module.Reader, "parse", parse)
-    _findings(archive, "1", monkeypatch)
+    with monkeypatch.context() as m:
+        parsed = _parses(m)
+        _findings(archive, "1", monkeypatch)
     two.write_bytes(original)
     assert parsed == [two], "the other files' entries were all there"
     left = os.listdir(folder)

@@ -274,10 +274,9 @@ class Store:
         limit = _KEEP_FACTOR * archive_size + slack
         tally = self.folder / f"{kind}.tally" if limit >= _TALLY_FROM else None
         counted = _read_tally(tally) if tally else None
-        if tally and counted is not None and (counted + written <= limit or not whole):
-            _write_tally(tally, counted + written)
-            return
-        if not whole:
+        if not whole or (counted is not None and counted + written <= limit):
+            if tally and counted is not None:
+                _write_tally(tally, counted + written)
             return
         folder = self.folder / kind
         try:

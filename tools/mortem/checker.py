@@ -289,8 +289,7 @@ def _check_cached(files: Sequence[Path], reader: Reader, store: Store, context: 
         else:
             entries[path] = cached
     to_fill = [r for r in read if r[0] in missed]
-    filling = workers(len(to_fill)) > 1 and not reader.loaded
-    with _causes_ahead(context.config, wider, filling) as arrived:
+    with _causes_ahead(context.config, wider, _fills(to_fill, reader)) as arrived:
         for path, filled in _filled(to_fill, reader, store, context, own, arrived):
             if filled is None:
                 missed[path] = None  # changed since it was read here: read again
@@ -335,7 +334,7 @@ def _check_here(
     if source is None:
         shown, again, digest = reader.read(path, shown)
         if isinstance(again, LoadFailure):
-            return False, list(check_documents([again], context).findings)
+            return _own_entry(again, own, context)
         source = again
     entry = _own_entry(reader.parse(path, shown, source, digest), own, context)
     store.put("checked", _checked_key(digest, shown), entry)
@@ -350,9 +349,14 @@ def _checked_key(digest: str, shown: str) -> str:
 def _own_entry(
     doc: Loaded, own: Sequence[tuple[Rule, Severity]], context: Context
 ) -> tuple[bool, list[Finding]]:
-    if isinstance(doc, LoadFailure):
-        return False, list(check_documents([doc], context).findings)
-    return True, _check_one(doc, own, context)
+    """A file's `checked` entry: whether it is a postmortem, and its own findings."""
+    return isinstance(doc, Postmortem), _own_findings(doc, own, context)
+
+
+def _fills(missed: Sequence[tuple[Path, str, str]], reader: Reader) -> bool:
+    """Whether workers make the entries of these missed files (_filled): enough of them
+    for workers, and a reader that keeps nothing whole (a site's, which parses here)."""
+    return bool(missed) and not reader.loaded and workers(len(missed)) > 1
 
 
 def _filled(
@@ -369,7 +373,7 @@ def _filled(
     hand over, for the archive-wide rules (`arrived` hears of each as it comes). None for a
     file whose bytes changed after this process read them (a worker's entry is then of
     other bytes); nothing for a few files or with no worker."""
-    if not missed or reader.loaded:
+    if not _fills(missed, reader):
         return []
     from mortem.parallel import map_cached
 

@@ -101,8 +101,7 @@ class Stamps:
             # The stamps were saved for this very listing, before the folder had settled (a
             # first run just after a clone): its stamp is saved with them now, once, so the
             # pre-commit checks that follow (which save no stamps) need not list it again.
-            self.store.put("facts", "stamps", (written, saved, stamp))
-            self._saved_folder = stamp
+            self._put(written, saved, stamp)
         return names
 
     def record(self, path: Path, stamp: Stamp, digest: str) -> None:
@@ -190,7 +189,12 @@ class Stamps:
         read = [entry for name, entry in current.items() if name not in self._trusted]
         settled = all(_settled(*_times(entry), written - RACY_NS) for entry in read)
         if moved or current != saved or not settled:
-            self.store.put("facts", "stamps", (time.time_ns(), current, folder))
+            self._put(time.time_ns(), current, folder)
+
+    def _put(self, written: int, stamps: dict[str, str], folder: FolderStamp | None) -> None:
+        """The one entry `saved` reads back: when, each file's "stamp hash", the folder's stamp."""
+        self.store.put("facts", "stamps", (written, stamps, folder))
+        self._saved_folder = folder
 
 
 def _positions(flags: Flags | None, written: int, count: int) -> list[int] | None:

@@ -74,7 +74,7 @@ def sweep(store: Store, folder: Path, max_bytes: int) -> Swept:
     written, flags = stamps.unchanged_flags(folder, names, max_bytes)
     # The digest takes each file's facts from the index by the hash its stamp saved: only
     # for the archive the stamps were saved for (a file added or removed since: made here).
-    facts = _facts(store, names, flags, saved) if len(names) == len(saved) and names == list(saved) else None
+    facts = _facts(store, names, flags, saved) if names == list(saved) else None
     if facts is None:
         return Swept(names, stamps.listed, (written, flags), None, {}, ())
     return Swept(names, stamps.listed, (written, flags), *facts)

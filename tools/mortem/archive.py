@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeGuard, TypeVar, cast, overload
 from mortem import sweep
 from mortem.config import Config
 from mortem.errors import UsageError
-from mortem.frontmatter import FrontMatter
+from mortem.frontmatter import FrontMatter, Positions
 from mortem.listing import archive_names
 from mortem.loader import LoadFailure, Source, decode, front_matter, parse, read_bytes
 from mortem.model import Postmortem
@@ -711,7 +711,7 @@ def _is_front_matter(value: object) -> TypeGuard[FrontMatter]:
 
     return (
         isinstance(value, FrontMatter)
-        and isinstance(value.positions, dict)
+        and isinstance(value.positions, dict | Positions)
         and isinstance(value.problems, list)
         and all(isinstance(problem, Issue) for problem in value.problems)
         and isinstance(value.fatal, bool)
@@ -732,7 +732,7 @@ def _rebuild_slim(part: object, path: Path, shown: str) -> Loaded | None:
     _, front, positions, front_line, body_line, root_cause, suppressions, issues = part
     if not (
         isinstance(front, dict)
-        and isinstance(positions, dict)
+        and isinstance(positions, dict | Positions)
         and isinstance(front_line, int)
         and isinstance(body_line, int)
         and (root_cause is None or isinstance(root_cause, Section))

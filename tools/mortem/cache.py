@@ -63,7 +63,7 @@ Marks = tuple[dict[str, list[str]], dict[str, int]]
 
 FOLDER = ".mortem-cache"
 KINDS = ("parsed", "slim", "front", "checked", "archive", "facts", "rendered")
-_FORMAT = 1  # bump when the layout of entries changes
+_FORMAT = 2  # bump when the layout of entries changes (2: front matter positions as numbers)
 _MAGIC = b"MORTEM-CACHE\x01"
 _HEADER = struct.Struct("<QI")  # payload length, crc32 of the payload
 # Entries of a kind beyond this many times the archive's size are pruned, unused ones first.
@@ -88,6 +88,7 @@ _ALLOWED = {
     ("mortem.findings", "Finding"),
     ("mortem.findings", "Severity"),
     ("mortem.frontmatter", "FrontMatter"),
+    ("mortem.frontmatter", "Positions"),
     ("mortem.model", "ActionItem"),
     ("mortem.model", "ListItem"),
     ("mortem.model", "RootCause"),

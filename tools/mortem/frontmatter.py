@@ -9,8 +9,10 @@ duplicate keys and alias bombs become problems instead of exceptions.
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -69,22 +71,9 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _STR = "tag:yaml.org,2002:str"
+_NOT_TEXT = (_SCALAR_TAGS - {_STR}) | {"tag:yaml.org,2002:merge"}  # keys that are not field names
 
-# Every postmortem has the same field names and paths, and mostly the same (line, column)
-# places: one shared copy of each keeps an archive of 10,000 in memory (and in the pickles a
-# parallel check sends between processes) at half the size. Bounded, for hostile files.
-_SHARED: dict[object, object] = {}
-_SHARED_LIMIT = 100_000
-_SHORT = 40
-
-
-def _shared(value: Any) -> Any:
-    found = _SHARED.get(value)
-    if found is None:
-        if len(_SHARED) >= _SHARED_LIMIT:
-            return value
-        _SHARED[value] = found = value
-    return found
+_SHORT = 40  # texts up to this long (statuses, buckets, owners, dates) are interned: shared copies
 
 
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}  # an explicit !!timestamp stays text, like the rest
@@ -117,9 +106,59 @@ class FrontMatter:
     """The data (plain dicts, lists, str, int, float, bool, None) and where each value sits."""
 
     data: Any = None
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    positions: Mapping[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Issue] = field(default_factory=list)
     fatal: bool = False
+
+
+class Positions(Mapping[Path_, tuple[int, int]]):
+    """Where each value of a front matter sits, (line, column) by its path. Kept as the
+    numbers alone, in the order of the data's paths (iter_paths, the order the walk placed
+    them), and made into a dict on the first lookup: only a finding or an edit asks, and at
+    10,000 postmortems the dicts were a quarter of the memory and of the pickles the archive
+    took (24 MB; 19 of a slim copy's 63 µs to unpickle)."""
+
+    __slots__ = ("_by_path", "_data", "_numbers", "_wide")
+
+    def __init__(self, data: Any, numbers: bytes, wide: bool = False) -> None:
+        self._data = data
+        self._numbers = numbers  # 16-bit numbers, or 32-bit when `wide` (a line past 65,535)
+        self._wide = wide
+        self._by_path: dict[Path_, tuple[int, int]] | None = None
+
+    @classmethod
+    def of(cls, data: Any, places: list[int]) -> Positions:
+        """The positions of `data` from each value's line and column, in iter_paths order."""
+        wide = max(places, default=0) > 0xFFFF
+        return cls(data, array("I" if wide else "H", places).tobytes(), wide)
+
+    def _index(self) -> dict[Path_, tuple[int, int]]:
+        if self._by_path is None:
+            size = 8 if self._wide else 4  # a place's two numbers
+            whole = isinstance(self._numbers, bytes) and len(self._numbers) % size == 0
+            view = memoryview(self._numbers if whole else b"")  # not whole: planted in a cache
+            numbers = iter(view.cast("I") if self._wide else view.cast("H"))
+            paths = itertools.islice(iter_paths(self._data), 1, None)  # every path but the root's
+            self._by_path = dict(zip(paths, zip(numbers, numbers)))  # noqa: B905 - one per path
+        return self._by_path
+
+    def __getitem__(self, path: Path_) -> tuple[int, int]:
+        return self._index()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._index()
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    def __reduce__(self) -> tuple[type[Positions], tuple[Any, bytes, bool]]:
+        return (Positions, (self._data, self._numbers, self._wide))
+
+    def __repr__(self) -> str:
+        return f"Positions({self._index()!r})"
 
 
 class _Budget(Exception):
@@ -163,10 +202,12 @@ def parse_yaml(text: str, first_line: int, max_depth: int, max_nodes: int) -> Fr
         return result
     walker = _Walker(first_line, max_depth, max_nodes, result)
     try:
-        result.data = walker.value(node, (), 0)
+        result.data = walker.value(node, 0)
     except _Budget as exc:
         result.problems.append(Issue(first_line, 1, str(exc)))
         result.fatal = True
+        return result
+    result.positions = Positions.of(result.data, walker.places)
     return result
 
 
@@ -187,25 +228,26 @@ def _flow_depth(text: str) -> int:
 
 
 class _Walker:
+    """Turns composed nodes into plain data, noting each value's place (Positions) and
+    each problem, within the limits."""
+
     def __init__(self, first_line: int, max_depth: int, max_nodes: int, out: FrontMatter):
         self.first_line = first_line
         self.max_depth = max_depth
         self.nodes_left = max_nodes
         self.out = out
+        self.places: list[int] = []  # line, column of each value, in Positions' order
         self.loader = _loader()("")
         import yaml
 
         self.yaml = yaml  # imported by parse_yaml already
 
-    def where(self, node: yaml.Node) -> tuple[int, int]:
-        place: tuple[int, int] = _shared((self.first_line + node.start_mark.line, node.start_mark.column + 1))
-        return place
-
     def problem(self, node: yaml.Node, message: str) -> None:
-        line, column = self.where(node)
-        self.out.problems.append(Issue(line, column, message))
+        mark = node.start_mark
+        self.out.problems.append(Issue(self.first_line + mark.line, mark.column + 1, message))
 
-    def value(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+    def spend(self, depth: int) -> None:
+        """Count one value against the limits."""
         self.nodes_left -= 1
         if self.nodes_left < 0:
             raise _Budget(
@@ -213,44 +255,69 @@ class _Walker:
             )
         if depth > self.max_depth:
             raise _Budget(f"front matter nests deeper than {self.max_depth} levels")
+
+    def value(self, node: yaml.Node, depth: int) -> Any:
+        self.spend(depth)
         if isinstance(node, self.yaml.MappingNode):
-            return self.mapping(node, path, depth)
+            return self.mapping(node, depth)
         if isinstance(node, self.yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 self.problem(node, f"unsupported YAML tag {_short(node.tag)}; write a plain list")
-            return [self.item(child, (*path, i), depth) for i, child in enumerate(node.value)]
+            return [self.item(child, depth) for child in node.value]
         return self.scalar(node)
 
-    def item(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        path = _shared(path)
-        self.out.positions[path] = self.where(node)
-        return self.value(node, path, depth + 1)
+    def item(self, node: yaml.Node, depth: int) -> Any:
+        mark = node.start_mark
+        self.places += (self.first_line + mark.line, mark.column + 1)
+        return self.value(node, depth + 1)
 
-    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+    def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         if node.tag != "tag:yaml.org,2002:map":
             self.problem(node, f"unsupported YAML tag {_short(node.tag)}; write a plain mapping")
         result: dict[str, Any] = {}
+        places, first_line, scalar = self.places, self.first_line, self.yaml.ScalarNode
         for key_node, value_node in node.value:
-            key = self.scalar(key_node) if isinstance(key_node, self.yaml.ScalarNode) else None
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "YAML merge keys (<<) are not supported; write the fields out")
-                continue
-            if not isinstance(key, str):
-                self.problem(
-                    key_node, f"a field name must be text, such as `owner:`; found {_describe(key_node)}"
-                )
-                continue
+            if isinstance(key_node, scalar) and key_node.tag == _STR:  # the usual field name
+                key = sys.intern(key_node.value)
+            else:
+                found = self.field_name(key_node)
+                if found is None:
+                    continue
+                key = found
             if key in result:
-                line = self.out.positions.get((*path, key), (0, 0))[0]
+                line = self.first_place(node, key)[0]
                 self.problem(key_node, f"field `{key}` appears twice (first on line {line}); keep one")
                 continue
-            key = sys.intern(key)
-            same_line = value_node.start_mark.line == key_node.start_mark.line
-            anchor = value_node if isinstance(value_node, self.yaml.ScalarNode) and same_line else key_node
-            field_path = _shared((*path, key))
-            self.out.positions[field_path] = self.where(anchor)
-            result[key] = self.value(value_node, field_path, depth + 1)
+            mark = _anchor(key_node, value_node, scalar)
+            places += (first_line + mark.line, mark.column + 1)
+            if isinstance(value_node, scalar) and value_node.tag == _STR:
+                # The usual value, text, read here: a call per value was a fifth of the walk.
+                self.spend(depth + 1)
+                text = value_node.value
+                result[key] = sys.intern(text) if len(text) <= _SHORT else text
+            else:
+                result[key] = self.value(value_node, depth + 1)
         return result
+
+    def field_name(self, node: yaml.Node) -> str | None:
+        """A key other than plain text, as a field name, or None with the problem noted."""
+        key = self.scalar(node) if isinstance(node, self.yaml.ScalarNode) else None
+        if node.tag == "tag:yaml.org,2002:merge":
+            self.problem(node, "YAML merge keys (<<) are not supported; write the fields out")
+            return None
+        if not isinstance(key, str):
+            self.problem(node, f"a field name must be text, such as `owner:`; found {_describe(node)}")
+            return None
+        return sys.intern(key)
+
+    def first_place(self, node: yaml.MappingNode, key: str) -> tuple[int, int]:
+        """Where the first `key:` of a mapping placed its value (for a key written twice)."""
+        scalar = self.yaml.ScalarNode
+        for key_node, value_node in node.value:
+            if isinstance(key_node, scalar) and key_node.value == key and key_node.tag not in _NOT_TEXT:
+                mark = _anchor(key_node, value_node, scalar)
+                return self.first_line + mark.line, mark.column + 1
+        return (0, 0)
 
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, self.yaml.ScalarNode):
@@ -272,6 +339,14 @@ class _Walker:
             return self.loader.construct_object(node)
         except (ValueError, self.yaml.YAMLError):
             return str(node.value)
+
+
+def _anchor(key: yaml.Node, value: yaml.Node, scalar: type) -> yaml.Mark:
+    """Where a field is placed: at its value when that is a scalar on the key's line (what
+    a reader would fix), else at its key."""
+    if isinstance(value, scalar) and value.start_mark.line == key.start_mark.line:
+        return value.start_mark
+    return key.start_mark
 
 
 def _short(tag: str) -> str:

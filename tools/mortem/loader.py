@@ -237,4 +237,9 @@ def _suppressions(text: str) -> Suppressions:
             else:
                 target = number if kind == "disable-line" else number + 1
                 per_line.setdefault(target, set()).update(codes)
+    if not whole_file and not per_line:
+        return _NONE  # most files: one shared object, sent once per worker's chunk of copies
     return Suppressions(frozenset(whole_file), {k: frozenset(v) for k, v in per_line.items()})
+
+
+_NONE = Suppressions()

@@ -9,7 +9,6 @@ duplicate keys and alias bombs become problems instead of exceptions.
 
 from __future__ import annotations
 
-import itertools
 import sys
 from array import array
 from collections.abc import Iterator, Mapping
@@ -113,7 +112,7 @@ class FrontMatter:
 
 class Positions(Mapping[Path_, tuple[int, int]]):
     """Where each value of a front matter sits, (line, column) by its path. Kept as the
-    numbers alone, in the order of the data's paths (iter_paths, the order the walk placed
+    numbers alone, in the order of the data's paths (paths_below, the order the walk placed
     them), and made into a dict on the first lookup: only a finding or an edit asks, and at
     10,000 postmortems the dicts were a quarter of the memory and of the pickles the archive
     took (24 MB; 19 of a slim copy's 63 µs to unpickle)."""
@@ -128,7 +127,7 @@ class Positions(Mapping[Path_, tuple[int, int]]):
 
     @classmethod
     def of(cls, data: Any, places: list[int]) -> Positions:
-        """The positions of `data` from each value's line and column, in iter_paths order."""
+        """The positions of `data` from each value's line and column, in paths_below order."""
         wide = max(places, default=0) > 0xFFFF
         return cls(data, array("I" if wide else "H", places).tobytes(), wide)
 
@@ -138,8 +137,7 @@ class Positions(Mapping[Path_, tuple[int, int]]):
             whole = isinstance(self._numbers, bytes) and len(self._numbers) % size == 0
             view = memoryview(self._numbers if whole else b"")  # not whole: planted in a cache
             numbers = iter(view.cast("I") if self._wide else view.cast("H"))
-            paths = itertools.islice(iter_paths(self._data), 1, None)  # every path but the root's
-            self._by_path = dict(zip(paths, zip(numbers, numbers)))  # noqa: B905 - one per path
+            self._by_path = dict(zip(paths_below(self._data), zip(numbers, numbers)))  # noqa: B905 - one per path
         return self._by_path
 
     def __getitem__(self, path: Path_) -> tuple[int, int]:
@@ -364,11 +362,24 @@ def _describe(node: yaml.Node) -> str:
 
 
 def iter_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
-    """Every path in the data, depth first (used by tests and position lookups)."""
-    yield path
+    """Every path in the data, depth first: the order the walk places values in."""
+    return iter([path, *paths_below(data, path)])
+
+
+def paths_below(data: Any, path: Path_ = (), out: list[Path_] | None = None) -> list[Path_]:
+    """The paths under `path`, depth first (a list, built by calls rather than nested
+    generators: a third quicker, and Positions makes one per postmortem a finding places)."""
+    out = [] if out is None else out
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from iter_paths(value, (*path, key))
+            child = (*path, key)
+            out.append(child)
+            if isinstance(value, dict | list):
+                paths_below(value, child, out)
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from iter_paths(value, (*path, index))
+            child = (*path, index)
+            out.append(child)
+            if isinstance(value, dict | list):
+                paths_below(value, child, out)
+    return out

@@ -84,8 +84,10 @@ def blame_language(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
         value = _get(doc, path)
         if isinstance(value, str):
             text = normalise(value)
-            line_number, column = doc.locate(path)
-            yield from _blame_in(text, line_number, column - 1, _phrases_in(text))
+            phrases = _phrases_in(text)
+            if phrases:  # placed only then: a field's place is looked up from the whole front matter
+                line_number, column = doc.locate(path)
+                yield from _blame_in(text, line_number, column - 1, phrases)
 
 
 def _front_texts(doc: Postmortem) -> Iterator[tuple[str | int, ...]]:
@@ -155,7 +157,7 @@ def no_names_in_root_cause(doc: Postmortem, ctx: Context) -> Iterator[Issue]:
             if section.lines and section.lines[0].number <= line.number <= section.lines[-1].number:
                 yield from _names_in(pattern, line.text, line.number, 0)
     for cause in doc.root_causes:
-        if cause.summary:
+        if cause.summary and pattern.search(cause.summary):
             line_number, column = doc.locate(("root_causes", cause.index, "summary"))
             yield from _names_in(pattern, cause.summary, line_number, column - 1)
 

@@ -10,7 +10,6 @@ duplicate keys and alias bombs become problems instead of exceptions.
 from __future__ import annotations
 
 import sys
-from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -128,6 +127,8 @@ class Positions(Mapping[Path_, tuple[int, int]]):
     @classmethod
     def of(cls, data: Any, places: list[int]) -> Positions:
         """The positions of `data` from each value's line and column, in paths_below order."""
+        from array import array  # here: a pre-commit check whose front matter is cached reads none
+
         wide = max(places, default=0) > 0xFFFF
         return cls(data, array("I" if wide else "H", places).tobytes(), wide)
 

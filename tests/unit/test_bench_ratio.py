@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench import TARGETS, ratio_bound, ratio_text
+from bench import TARGETS, Row, Timing, ratio_bound, ratio_text, seconds_cell
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,12 @@ def test_the_bounds_are_read_from_the_targets_the_table_judges_by() -> None:
         for t in ([target] if isinstance(target, str) else target.values())
     }
     assert bounds == {0.5, 0.25, 0.2, None}
+
+
+def test_a_time_in_seconds_shows_its_fastest_and_slowest_run() -> None:
+    runs = (11.6, 10.91, 12.3, 11.2, 11.65)
+    held = Row("check all files, no cache", 10_000, Timing(11.6, 245, runs), target="< 10 s, ≤ 11× own 1,000")
+    assert seconds_cell(held) == "11.60 (10.91-12.30)"
+    ratio = Row("check all files, no cache", 1_000, Timing(1.13, 67, runs), target="≤ 0.25× reference")
+    assert seconds_cell(ratio) == "1.13"  # its rounds are in the ratio's brackets
+    assert seconds_cell(Row("patterns", 10_000, Timing(7.94, 309, (7.94,)), target="< 10 s")) == "7.94"

@@ -366,6 +366,28 @@ def test_work_in_the_background_gives_its_result_or_is_ended(monkeypatch: pytest
     assert parallel.in_background(lambda: 1) is None
 
 
+def test_no_background_worker_outlives_the_command() -> None:
+    """A command leaves by os._exit right after taking its worker's result: a worker left
+    waiting for work held the caller's output pipe open, and a hook reading the output
+    waited forever (it happened in one run of four in a loop like this one)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os; from mortem.parallel import in_background\n"
+        "background = in_background(lambda: 45)\n"
+        "print(None if background is None else background.result(), flush=True)\n"
+        "os._exit(0)\n"
+    )
+    env = {**os.environ, "MORTEM_WORKERS": "2", "PYTHONPATH": str(Path(parallel.__file__).parents[1])}
+    for _ in range(20):
+        # The output is read to its end: with a worker left holding the pipe, that never comes.
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=30
+        )
+        assert done.stdout == "45\n", done.stderr
+
+
 def test_a_quick_fork_gives_its_bytes_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
     """in_fork (the check's sweep of the archive): the child's bytes, made in the child; None
     when the work fails there, or when only one process may run."""

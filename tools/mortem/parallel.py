@@ -376,7 +376,11 @@ class Background(Generic[R]):
         self._future = future
 
     def result(self) -> R | None:
-        """The work's result, waiting for it; None when its worker died."""
+        """The work's result, waiting for it; None when its worker died. The worker is ended
+        before this returns (1-2 ms): the executor's own thread tells an idle worker to stop,
+        and a command leaves by os._exit (mortem.cli.main), so with no wait the worker
+        sometimes never heard it and lived on, holding the caller's output pipes open. A
+        pre-commit hook, CI or `$(mortem check)` then waits for their end forever."""
         from concurrent.futures.process import BrokenProcessPool
 
         try:
@@ -384,7 +388,7 @@ class Background(Generic[R]):
         except BrokenProcessPool:
             return None
         finally:
-            self._pool.shutdown(wait=False)
+            self._pool.shutdown(wait=True)
 
     def done(self) -> bool:
         """Whether the work has ended, its result ready (or its worker dead)."""

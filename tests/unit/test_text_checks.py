@@ -12,6 +12,7 @@ import shutil
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.unit.test_parallel import folder_full_from
@@ -227,3 +228,35 @@ def test_a_worker_that_cannot_hand_over_leaves_the_rest_here(
     two = _check(archive, "2", monkeypatch)
     assert len(apart) == 1 and {f.code for f in apart[0][0]} == {"PM081", "PM082"}
     assert two == _check(archive, "1", monkeypatch)
+
+
+def test_a_check_that_fails_ends_the_worker_apart(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that fails while its workers parse (an internal error) must not leave the
+    worker apart running: once done, it would wait for work with the command's output open."""
+    from multiprocessing.connection import wait
+
+    from mortem import checker
+
+    workers: list[Any] = []  # the worker apart's process
+    start = text_checks.TextChecks.start
+
+    def recording_start(*args: Any, **kwargs: Any) -> text_checks.TextChecks | None:
+        made = start(*args, **kwargs)
+        if made is not None and made._handoff is not None:
+            workers.extend(made._handoff.background._pool._processes.values())  # type: ignore[attr-defined]
+        return made
+
+    def failing_map(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug while the workers parse")
+
+    monkeypatch.setattr(text_checks.TextChecks, "start", recording_start)
+    monkeypatch.setattr(checker, "map_loaded", failing_map)
+    with pytest.raises(RuntimeError):
+        _check(archive, "2", monkeypatch)
+    assert workers, "the worker apart was started"
+    pending = [process.sentinel for process in workers]  # closed when the process has ended
+    deadline = time.monotonic() + 10
+    while pending and time.monotonic() < deadline:
+        for ended in wait(pending, timeout=max(0.0, deadline - time.monotonic())):
+            pending.remove(ended)
+    assert not pending, "the worker apart was ended"

@@ -89,8 +89,13 @@ class TextChecks:
                     else:
                         found.extend(entry[1])
         finally:
-            self._handoff.close()
+            self.close()
         return found, changed
+
+    def close(self) -> None:
+        """End the worker (at once if it is still making items) and drop what it handed over."""
+        if self._handoff is not None:
+            self._handoff.close()
 
     def _work(self, handoff: Handoff) -> int:
         """In the worker: make every item it claims, at idle priority."""

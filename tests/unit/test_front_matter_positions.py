@@ -50,6 +50,8 @@ def test_fields_left_out_have_no_place_and_the_rest_keep_theirs() -> None:
         ("items", 0, "due"): (11, 10),
     }
     assert "field `title` appears twice (first on line 5)" in result.problems[0].message
+    tagged = parse_yaml("a: 1\n!!int abc: 1\nabc: 2\n", 2, 32, 20_000)  # a key read as text all the same
+    assert [p.message for p in tagged.problems] == ["field `abc` appears twice (first on line 3); keep one"]
 
 
 def test_a_copy_sends_the_numbers_not_the_dict_made_for_a_lookup() -> None:

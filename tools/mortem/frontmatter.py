@@ -69,7 +69,6 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _STR = "tag:yaml.org,2002:str"
-_NOT_TEXT = (_SCALAR_TAGS - {_STR}) | {"tag:yaml.org,2002:merge"}  # keys that are not field names
 
 _SHORT = 40  # texts up to this long (statuses, buckets, owners, dates) are interned: shared copies
 
@@ -274,6 +273,7 @@ class _Walker:
         if node.tag != "tag:yaml.org,2002:map":
             self.problem(node, f"unsupported YAML tag {_short(node.tag)}; write a plain mapping")
         result: dict[str, Any] = {}
+        lines: dict[str, int] = {}  # each field's line, for a field written twice
         places, first_line, scalar = self.places, self.first_line, self.yaml.ScalarNode
         for key_node, value_node in node.value:
             if isinstance(key_node, scalar) and key_node.tag == _STR:  # the usual field name
@@ -283,12 +283,16 @@ class _Walker:
                 if found is None:
                     continue
                 key = found
-            if key in result:
-                line = self.first_place(node, key)[0]
-                self.problem(key_node, f"field `{key}` appears twice (first on line {line}); keep one")
+            if key in lines:
+                self.problem(key_node, f"field `{key}` appears twice (first on line {lines[key]}); keep one")
                 continue
-            mark = _anchor(key_node, value_node, scalar)
-            places += (first_line + mark.line, mark.column + 1)
+            # Placed at its value when that is a scalar on the key's line (what a reader
+            # would fix), else at its key.
+            mark = key_node.start_mark
+            if isinstance(value_node, scalar) and value_node.start_mark.line == mark.line:
+                mark = value_node.start_mark
+            lines[key] = first_line + mark.line
+            places += (lines[key], mark.column + 1)
             if isinstance(value_node, scalar) and value_node.tag == _STR:
                 # The usual value, text, read here: a call per value was a fifth of the walk.
                 self.spend(depth + 1)
@@ -308,15 +312,6 @@ class _Walker:
             self.problem(node, f"a field name must be text, such as `owner:`; found {_describe(node)}")
             return None
         return sys.intern(key)
-
-    def first_place(self, node: yaml.MappingNode, key: str) -> tuple[int, int]:
-        """Where the first `key:` of a mapping placed its value (for a key written twice)."""
-        scalar = self.yaml.ScalarNode
-        for key_node, value_node in node.value:
-            if isinstance(key_node, scalar) and key_node.value == key and key_node.tag not in _NOT_TEXT:
-                mark = _anchor(key_node, value_node, scalar)
-                return self.first_line + mark.line, mark.column + 1
-        return (0, 0)
 
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, self.yaml.ScalarNode):
@@ -338,14 +333,6 @@ class _Walker:
             return self.loader.construct_object(node)
         except (ValueError, self.yaml.YAMLError):
             return str(node.value)
-
-
-def _anchor(key: yaml.Node, value: yaml.Node, scalar: type) -> yaml.Mark:
-    """Where a field is placed: at its value when that is a scalar on the key's line (what
-    a reader would fix), else at its key."""
-    if isinstance(value, scalar) and value.start_mark.line == key.start_mark.line:
-        return value.start_mark
-    return key.start_mark
 
 
 def _short(tag: str) -> str:

@@ -388,6 +388,28 @@ def test_no_background_worker_outlives_the_command() -> None:
         assert done.stdout == "45\n", done.stderr
 
 
+def test_a_command_ends_what_it_left_running_before_it_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """console_main leaves by os._exit, which runs no exit handler: it ends the workers a
+    failed command left first (test_text_checks has a check that fails so)."""
+    import sys
+
+    from mortem.cli import main as cli
+
+    said: list[str] = []
+
+    def leave(code: int) -> None:
+        said.append(f"exit {code}")
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    monkeypatch.setattr(parallel, "end_unfinished", lambda: said.append("ended"))
+    monkeypatch.setattr(os, "_exit", leave)
+    with pytest.raises(SystemExit):
+        cli.console_main()
+    # (Under a tracer, as with coverage, it leaves by sys.exit instead, after the same end.)
+    assert said == (["ended"] if sys.gettrace() is not None else ["ended", "exit 3"])
+
+
 def test_a_quick_fork_gives_its_bytes_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
     """in_fork (the check's sweep of the archive): the child's bytes, made in the child; None
     when the work fails there, or when only one process may run."""

@@ -230,20 +230,23 @@ def test_a_worker_that_cannot_hand_over_leaves_the_rest_here(
     assert two == _check(archive, "1", monkeypatch)
 
 
-def test_a_check_that_fails_ends_the_worker_apart(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A check that fails while its workers parse (an internal error) must not leave the
-    worker apart running: once done, it would wait for work with the command's output open."""
+def test_a_check_that_fails_leaves_its_worker_apart_to_be_ended(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that fails while its workers parse (an internal error) never takes the worker
+    apart's findings: the command ends it as it leaves (parallel.end_unfinished), worker and
+    scratch folder, which it would otherwise leave waiting with the output open."""
     from multiprocessing.connection import wait
 
     from mortem import checker
 
-    workers: list[Any] = []  # the worker apart's process
+    started: list[text_checks.TextChecks] = []
     start = text_checks.TextChecks.start
 
     def recording_start(*args: Any, **kwargs: Any) -> text_checks.TextChecks | None:
         made = start(*args, **kwargs)
-        if made is not None and made._handoff is not None:
-            workers.extend(made._handoff.background._pool._processes.values())  # type: ignore[attr-defined]
+        if made is not None:
+            started.append(made)
         return made
 
     def failing_map(*args: Any, **kwargs: Any) -> Any:
@@ -253,10 +256,15 @@ def test_a_check_that_fails_ends_the_worker_apart(archive: Path, monkeypatch: py
     monkeypatch.setattr(checker, "map_loaded", failing_map)
     with pytest.raises(RuntimeError):
         _check(archive, "2", monkeypatch)
-    assert workers, "the worker apart was started"
+    assert len(started) == 1 and started[0]._handoff is not None, "the worker apart was started"
+    handoff = started[0]._handoff
+    workers = list(handoff.background._pool._processes.values())  # type: ignore[attr-defined]
+    assert workers and handoff.folder.exists(), "left as the failed check left it"
+    parallel.end_unfinished()
     pending = [process.sentinel for process in workers]  # closed when the process has ended
     deadline = time.monotonic() + 10
     while pending and time.monotonic() < deadline:
         for ended in wait(pending, timeout=max(0.0, deadline - time.monotonic())):
             pending.remove(ended)
     assert not pending, "the worker apart was ended"
+    assert not handoff.folder.exists(), "its scratch folder was dropped"

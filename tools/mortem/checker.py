@@ -182,7 +182,7 @@ def _check_parallel(files: Sequence[Path], reader: Reader, context: Context, kee
     texts: dict[Path, int] = {}  # for each postmortem checked, the hash of its text as parsed
     batch = [*files, *extra]
     findings: list[Finding] = []
-    with _ended_on_failure(apart), _causes_ahead(context.config, wider, filling=True) as arrived:
+    with _causes_ahead(context.config, wider, filling=True) as arrived:
         sent = None if arrived is None else lambda result: arrived(result[1])
         results = map_loaded(batch, context.config, work, sent)
         for path, (found, doc, text) in zip(batch, results, strict=True):
@@ -215,18 +215,6 @@ def _text_checks_apart(
         return None
     check = partial(_check_one, rules=rules, context=context, load_issues=False)
     return TextChecks.start(files, context.config, check)
-
-
-@contextmanager
-def _ended_on_failure(apart: TextChecks | None) -> Iterator[None]:
-    """The worker apart ended when the check fails before taking its findings: left to run,
-    it would wait for work after this command left, holding its output open."""
-    try:
-        yield
-    except BaseException:
-        if apart is not None:
-            apart.close()
-        raise
 
 
 def _take_apart(

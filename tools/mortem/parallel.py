@@ -368,12 +368,30 @@ def _run_part(start: int, end: int) -> object:
     return work(start, end)
 
 
+# What a command has started and not yet ended or closed (end_unfinished).
+_RUNNING: set[Background[object]] = set()
+_OPEN_HANDOFFS: set[Handoff] = set()
+
+
+def end_unfinished() -> None:
+    """End the workers and hand-overs a command started and did not end, because it failed
+    (an internal error, an interrupt) before taking their results. A command leaves by
+    os._exit (mortem.cli.main), which runs no exit handler, and a worker left running would
+    wait for work forever after, holding the command's output open: a pre-commit hook or a
+    CI step reading it would never see its end."""
+    for handoff in list(_OPEN_HANDOFFS):
+        handoff.close()
+    for background in list(_RUNNING):
+        background.cancel()
+
+
 class Background(Generic[R]):
     """Work started in a forked worker while this process goes on (in_background)."""
 
     def __init__(self, pool: ProcessPoolExecutor, future: Future[object]) -> None:
         self._pool = pool
         self._future = future
+        _RUNNING.add(self)  # type: ignore[arg-type]
 
     def result(self) -> R | None:
         """The work's result, waiting for it; None when its worker died. The worker is ended
@@ -389,6 +407,7 @@ class Background(Generic[R]):
             return None
         finally:
             self._pool.shutdown(wait=True)
+            _RUNNING.discard(self)
 
     def done(self) -> bool:
         """Whether the work has ended, its result ready (or its worker dead)."""
@@ -402,6 +421,7 @@ class Background(Generic[R]):
         for process in list(processes.values()):
             process.terminate()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        _RUNNING.discard(self)
 
 
 def in_background(work: Callable[[], R]) -> Background[R] | None:
@@ -543,9 +563,11 @@ class Handoff:
             return None
         handoff._background = background
         # A run stopped before close() (Ctrl-C in a build) still drops the folder, which may
-        # hold in memory the items the worker was ahead by. (Forked children leave by
-        # os._exit, so this runs in this process only.)
+        # hold in memory the items the worker was ahead by: at exit in a MkDocs build, by
+        # end_unfinished in a mortem command. (Forked children leave by os._exit, so this
+        # runs in this process only.)
         atexit.register(handoff._drop_folder)
+        _OPEN_HANDOFFS.add(handoff)
         return handoff
 
     @property
@@ -646,6 +668,7 @@ class Handoff:
             self.background.cancel()
         self._drop_folder()
         atexit.unregister(self._drop_folder)
+        _OPEN_HANDOFFS.discard(self)
 
     def _drop_folder(self) -> None:
         import shutil

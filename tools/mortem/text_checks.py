@@ -89,13 +89,8 @@ class TextChecks:
                     else:
                         found.extend(entry[1])
         finally:
-            self.close()
-        return found, changed
-
-    def close(self) -> None:
-        """End the worker (at once if it is still making items) and drop what it handed over."""
-        if self._handoff is not None:
             self._handoff.close()
+        return found, changed
 
     def _work(self, handoff: Handoff) -> int:
         """In the worker: make every item it claims, at idle priority."""

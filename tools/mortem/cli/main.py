@@ -134,6 +134,9 @@ def console_main() -> None:
     # check of 10,000 postmortems, its first pass over the objects read took 0.17 s.
     gc.disable()
     code = main()
+    forked = sys.modules.get("mortem.parallel")  # imported by the commands that fork workers
+    if forked is not None:
+        forked.end_unfinished()  # os._exit below ends none of them
     if sys.gettrace() is not None or sys.getprofile() is not None:
         sys.exit(code)  # a profiler or coverage writes its report at exit
     # Leave without freeing every object one by one, as mypy does: at 10,000 postmortems

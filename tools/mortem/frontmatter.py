@@ -349,11 +349,6 @@ def _describe(node: yaml.Node) -> str:
     return repr(node.value)
 
 
-def iter_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
-    """Every path in the data, depth first: the order the walk places values in."""
-    return iter([path, *paths_below(data, path)])
-
-
 def paths_below(data: Any, path: Path_ = (), out: list[Path_] | None = None) -> list[Path_]:
     """The paths under `path`, depth first (a list, built by calls rather than nested
     generators: a third quicker, and Positions makes one per postmortem a finding places)."""

@@ -54,7 +54,10 @@ def test_a_check_on_two_cores_finds_what_one_process_finds(
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_PART_ITEMS", 2)  # as if the archive were large
     two = _check(archive, "2", monkeypatch)  # whatever the machine has
-    assert pooled == [1, 2], "the text-only rules apart, the parse in two workers, the archive judged here"
+    assert pooled == [1, 2, 1], (
+        "the text-only rules apart, the parse in two workers, the pair search in a second process "
+        "(parallel.one_process keeps the causes' terms here)"
+    )
     one = _check(archive, "1", monkeypatch)
     assert two == one
     codes = {f.code for f in one}  # type: ignore[attr-defined]
@@ -301,6 +304,29 @@ def test_a_check_on_two_cores_reads_the_causes_while_its_workers_parse(
     monkeypatch.setattr(patterns.CausesAhead, "take", take)
     _check(archive, "2", monkeypatch)
     assert taken and all(taken), "every postmortem's causes were read before the analysis asked"
+
+
+def test_within_one_process_only_light_parts_fork_and_only_when_let(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int]
+) -> None:
+    """`mortem check` keeps to one process for its memory; without the cache it lets the
+    parts that read little of it (the pair search) run on two cores, with the same result."""
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+
+    def work(start: int, end: int) -> list[int]:
+        return list(range(start, end))
+
+    halves = [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    with parallel.one_process():
+        assert parallel.in_parts(10, work, minimum=2, light=True) == [list(range(10))]
+    with parallel.one_process(light_parts=True):
+        assert parallel.in_parts(10, work, minimum=2) == [list(range(10))]
+        assert pooled == [], "neither a block that keeps every part here nor a part that is not light"
+        assert parallel.in_parts(10, work, minimum=2, light=True) == halves
+        with parallel.one_process():
+            assert parallel.in_parts(10, work, minimum=2, light=True) == [list(range(10))]
+    assert pooled == [1]
+    assert parallel.in_parts(10, work, minimum=2) == halves
 
 
 def test_a_part_whose_worker_dies_is_done_here(monkeypatch: pytest.MonkeyPatch, pooled: list[int]) -> None:

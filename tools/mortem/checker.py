@@ -86,7 +86,9 @@ def check_paths(
             today=today or date.today(),
             documents=ArchiveView(reader, facts_only=True),
         )
-        with one_process():  # its memory at 10,000 postmortems (see one_process)
+        # Its memory at 10,000 postmortems (see one_process): only the pair search of a check
+        # without the cache splits over the cores.
+        with one_process(light_parts=reader.store is None):
             return check_files(files, reader, context)
     finally:
         reader.close()

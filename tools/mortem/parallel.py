@@ -177,30 +177,38 @@ MIN_PART_ITEMS = 4000
 
 # The work of the parts being run: the forked workers inherit it, with everything it reads.
 _PART: Callable[[int, int], object] | None = None
-_ONE_PROCESS = [0]  # open one_process() blocks
+_ONE_PROCESS: list[bool] = []  # open one_process() blocks: does each let light parts fork?
 
 
 @contextmanager
-def one_process() -> Iterator[None]:
-    """in_parts runs every part here while this is open. For `mortem check`: a forked part
-    copies each page it reads (a reference count is a write), and the check holds every
-    file's findings besides the archive; at 10,000 postmortems the parts saved 0.5 s of its
-    11 and cost 56 MB, which took it over its 300 MB budget."""
-    _ONE_PROCESS[0] += 1
+def one_process(light_parts: bool = False) -> Iterator[None]:
+    """in_parts runs every part here while this is open; with `light_parts`, all but those
+    marked light. For `mortem check`: a forked part copies each page it reads (a reference
+    count is a write), and the check holds every file's findings besides the archive. At
+    10,000 postmortems all its parts together saved 0.5 s and cost 56 MB, over its 300 MB
+    budget. The pair search's part alone (light: it reads only the cause vectors) saves
+    0.6-0.7 s of the check without the cache (10-11 s) and costs 38 MB (276 MB at the peak
+    against 238); a check through the cache holds the cache's entries too (249 MB at the
+    peak for a first run, 260 MB for a root cause edit), so it keeps even that part here."""
+    _ONE_PROCESS.append(light_parts)
     try:
         yield
     finally:
-        _ONE_PROCESS[0] -= 1
+        _ONE_PROCESS.pop()
 
 
-def in_parts(count: int, work: Callable[[int, int], R], minimum: int | None = None) -> list[R]:
+def in_parts(
+    count: int, work: Callable[[int, int], R], minimum: int | None = None, light: bool = False
+) -> list[R]:
     """[work(start, end) for consecutive parts of range(count)], in order: one part per core,
     the first in this process while forked workers run the others. For loops over data this
     process already holds (a fork shares it for free): `work` must only read it, and return
     something picklable that says what it found. One part, here, below `minimum` items
-    (MIN_PART_ITEMS unless given)."""
+    (MIN_PART_ITEMS unless given), and within one_process() unless it lets `light` parts
+    fork: parts that read a bounded share of this process's memory, so a fork copies little."""
     least = MIN_PART_ITEMS if minimum is None else minimum
-    count_parts = min(processes(), count) if count >= max(least, 1) and not _ONE_PROCESS[0] else 1
+    alone = bool(_ONE_PROCESS) and not (light and all(_ONE_PROCESS))
+    count_parts = min(processes(), count) if count >= max(least, 1) and not alone else 1
     bounds = [count * k // count_parts for k in range(count_parts + 1)]
     parts = list(itertools.pairwise(bounds))
     started = _forked(work, parts[1:]) if count_parts > 1 else None
@@ -229,7 +237,7 @@ def from_both_ends(
     before any item here (as it does in one process). A worker that dies leaves the items it
     took to this process. One process below `minimum` items (MIN_PART_ITEMS unless given)."""
     least = MIN_PART_ITEMS if minimum is None else minimum
-    ends = _Ends.shared(count) if count >= max(least, 1) and not _ONE_PROCESS[0] and processes() > 1 else None
+    ends = _Ends.shared(count) if count >= max(least, 1) and not _ONE_PROCESS and processes() > 1 else None
     background = in_background(ends.from_the_end(work)) if ends is not None else None
     try:
         later = meanwhile()

@@ -355,7 +355,9 @@ def _blocked_pairs(
 
     The blocks are filled first; then the vectors' candidates, which read only the blocks'
     entries before them (found by bisection: a block lists its vectors in order), are scored
-    in parts over the cores (mortem.parallel.in_parts): half the analysis at 10,000."""
+    in parts over the cores (mortem.parallel.in_parts): half the analysis at 10,000. The
+    parts read only the vectors and the blocks, so they split even in `mortem check`, which
+    otherwise keeps to one process for its memory (parallel.one_process)."""
     from mortem.parallel import in_parts
 
     order = list(range(len(vectors))) if allowed is None else sorted(set(allowed))
@@ -386,7 +388,7 @@ def _blocked_pairs(
                     found.append((i, j, similarity))
         return found
 
-    return list(itertools.chain.from_iterable(in_parts(len(order), score)))
+    return list(itertools.chain.from_iterable(in_parts(len(order), score, light=True)))
 
 
 def _most_shared(shared: Counter[int], limit: int) -> list[int]:

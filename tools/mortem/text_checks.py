@@ -1,14 +1,14 @@
 """The rules that read only a file's text, run apart from the parse in a large check.
 
 A check of a large archive without the cache parses every file on every core, then
-analyses the archive here alone (PM060's patterns, PM039's owner load) while the other core
-idles. The rules that read only a file's text (Rule.text_only: PM081's secrets and PM082's
-personal data, a ninth of the check's time) need no parse, so they run apart: a worker at
-idle priority reads each file again and runs them, taking only the CPU the parse leaves,
-which is mostly the other core while this process analyses. At the end this process takes
-what the worker made and makes the rest itself, waiting a quarter second at most, so a
-machine that leaves the worker no CPU costs the check little more than running the rules
-here would.
+analyses the archive here (PM060's patterns, PM039's owner load), on one core but for the
+pair search, while the other core idles. The rules that read only a file's text
+(Rule.text_only: PM081's secrets and PM082's personal data, a ninth of the check's time)
+need no parse, so they run apart: a worker at idle priority reads each file again and
+runs them, taking only the CPU the parse leaves, which is mostly the other core while this
+process analyses. At the end this process takes what the worker made and makes the rest
+itself, waiting a quarter second at most, so a machine that leaves the worker no CPU costs
+the check little more than running the rules here would.
 
 The parse's reading of a file is the one its findings belong to: each file's text is
 compared (by its hash) with the text the parse read, and a file read differently (changed

@@ -73,6 +73,11 @@ _STR = "tag:yaml.org,2002:str"
 _SHORT = 40  # texts up to this long (statuses, buckets, owners, dates) are interned: shared copies
 
 
+def _kept(text: str) -> str:
+    """A text value as the data keeps it: a short one as the one shared copy of it."""
+    return sys.intern(text) if len(text) <= _SHORT else text
+
+
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}  # an explicit !!timestamp stays text, like the rest
 
 
@@ -296,8 +301,7 @@ class _Walker:
             if isinstance(value_node, scalar) and value_node.tag == _STR:
                 # The usual value, text, read here: a call per value was a fifth of the walk.
                 self.spend(depth + 1)
-                text = value_node.value
-                result[key] = sys.intern(text) if len(text) <= _SHORT else text
+                result[key] = _kept(value_node.value)
             else:
                 result[key] = self.value(value_node, depth + 1)
         return result
@@ -316,10 +320,8 @@ class _Walker:
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, self.yaml.ScalarNode):
             return None
-        if node.tag == _STR:
-            if len(node.value) <= _SHORT:  # statuses, buckets, owners, dates: shared copies
-                return sys.intern(node.value)
-            return node.value  # what SafeConstructor.construct_yaml_str returns, without its bookkeeping
+        if node.tag == _STR:  # what SafeConstructor.construct_yaml_str returns, without its bookkeeping
+            return _kept(node.value)
         if node.tag in _TEXT_TAGS:
             return str(node.value)
         if node.tag not in _SCALAR_TAGS:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench import TARGETS, Row, Timing, ratio_bound, ratio_text, seconds_cell
+from bench import TARGETS, Results, Row, Timing, judge, ratio_bound, ratio_text, seconds_bound, seconds_cell
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,24 @@ def test_the_bounds_are_read_from_the_targets_the_table_judges_by() -> None:
         for t in ([target] if isinstance(target, str) else target.values())
     }
     assert bounds == {0.5, 0.25, 0.2, None}
+    limits = {
+        seconds_bound(t)
+        for target in TARGETS.values()
+        for t in ([target] if isinstance(target, str) else target.values())
+    }
+    assert limits == {10.0, None}
+
+
+def test_a_time_in_seconds_is_judged_and_shown_from_one_reading_of_its_target() -> None:
+    runs = (9.2, 9.9, 10.4)
+    base = Row("check all files, no cache", 1_000, Timing(0.9, 60, (0.9,)), target="≤ 0.25× reference")
+    over = Row("check all files, no cache", 10_000, Timing(10.4, 250, runs))
+    under = Row("patterns, no cache", 10_000, Timing(9.9, 250, runs))
+    results = Results([base, over, under])
+    judge(results)
+    assert (over.target, over.met) == ("< 10 s, ≤ 11× own 1,000, < 300 MB", False)
+    assert (under.target, under.met) == ("< 10 s", True)
+    assert seconds_cell(over) == "10.40 (9.20-10.40)" and seconds_cell(under) == "9.90 (9.20-10.40)"
 
 
 def test_a_time_in_seconds_shows_its_fastest_and_slowest_run() -> None:

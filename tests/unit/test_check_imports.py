@@ -42,14 +42,17 @@ def test_a_check_answered_from_the_cache_imports_no_parser_or_other_reporter(tmp
 
 def test_a_body_edit_reads_the_front_matter_without_the_yaml_parser(tmp_path: Path) -> None:
     """A commit that edits only a postmortem's body (a timeline entry, a summary) has its
-    front matter's reading from the cache's `front` entry: the Markdown parser is loaded,
-    the YAML parser is not. Editing the front matter loads it again."""
+    front matter's reading from the cache's `front` entry: the YAML parser is not loaded,
+    nor the Markdown parser while the body stays plain (mortem.body). Editing the front
+    matter loads the YAML parser again."""
     shutil.copytree(FIXTURES / "good", tmp_path / "good")
     shutil.copy(FIXTURES / "mortem.toml", tmp_path / "mortem.toml")
     name = sorted(p.name for p in (tmp_path / "good").glob("*.md"))[0]
     path = tmp_path / "good" / name
     _probe(tmp_path, name)
     path.write_text(path.read_text() + "\n<!-- reworded in review -->\n")
+    assert _probe(tmp_path, name) == "0 ['mortem.reporters.text']"
+    path.write_text(path.read_text() + "\n| a table | makes it |\n|---|---|\n| not | plain |\n")
     body_edit = _probe(tmp_path, name)
     assert body_edit.startswith("0 ") and "markdown_it" in body_edit and "yaml" not in body_edit
     path.write_text(path.read_text().replace("---\n", "---\n# reviewed\n", 1))

@@ -345,6 +345,86 @@ def test_a_part_whose_worker_dies_is_done_here(monkeypatch: pytest.MonkeyPatch, 
     assert pooled == [1]
 
 
+def test_pieces_are_taken_in_turn_and_given_in_order(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int], tmp_path: Path
+) -> None:
+    """The pair search's pieces: both processes take pieces, the last first, until none is
+    left, so neither waits on a fixed part that costs more; each piece is done once."""
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    parent = os.getpid()
+    started = tmp_path / "worker-started"
+
+    def work(start: int, end: int) -> tuple[int, int, bool]:
+        if os.getpid() != parent:
+            started.touch()
+        else:  # this process waits for the worker's first piece, so both take some
+            deadline = time.monotonic() + 30
+            while not started.exists() and time.monotonic() < deadline:
+                time.sleep(0.005)
+        time.sleep(0.01)
+        return start, end, os.getpid() == parent
+
+    done = parallel.in_parts(40, work, minimum=2, pieces=4)
+    assert [(start, end) for start, end, _ in done] == [(5 * k, 5 * k + 5) for k in range(8)]
+    here = [in_parent for _, _, in_parent in done]
+    assert any(here) and not all(here), "both processes took pieces"
+    assert here[-1], "this process took the last piece first"
+    assert pooled == [1]
+
+
+def test_pieces_fork_only_as_parts_do(monkeypatch: pytest.MonkeyPatch, pooled: list[int]) -> None:
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+
+    def work(start: int, end: int) -> list[int]:
+        return list(range(start, end))
+
+    quarters = [[0, 1], [2, 3, 4], [5, 6], [7, 8, 9]]
+    with parallel.one_process(light_parts=True):
+        assert parallel.in_parts(10, work, minimum=2, pieces=2) == [list(range(10))]
+        assert pooled == []
+        assert parallel.in_parts(10, work, minimum=2, light=True, pieces=2) == quarters
+    assert pooled == [1]
+    assert parallel.in_parts(3, work, minimum=2, pieces=8) == [[0], [1], [2]], "no piece is empty"
+
+
+def test_the_pieces_a_dying_worker_took_are_done_here(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int]
+) -> None:
+    import signal
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    parent = os.getpid()
+
+    def work(start: int, end: int) -> list[int]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return list(range(start, end))
+
+    assert parallel.in_parts(10, work, minimum=2, pieces=2) == [[0, 1], [2, 3, 4], [5, 6], [7, 8, 9]]
+    assert pooled == [1]
+
+
+def test_without_a_shared_lock_the_pieces_are_done_here(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int]
+) -> None:
+    import multiprocessing.context
+
+    def no_lock(self: object) -> None:
+        raise OSError("no shared memory for a semaphore")
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", no_lock)
+    assert parallel.in_parts(10, lambda s, e: (s, e), minimum=2, pieces=2) == [
+        (0, 2),
+        (2, 5),
+        (5, 7),
+        (7, 10),
+    ]
+    assert pooled == []
+
+
 def test_when_no_worker_can_start_the_work_is_done_here(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

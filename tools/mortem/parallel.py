@@ -198,17 +198,27 @@ def one_process(light_parts: bool = False) -> Iterator[None]:
 
 
 def in_parts(
-    count: int, work: Callable[[int, int], R], minimum: int | None = None, light: bool = False
+    count: int,
+    work: Callable[[int, int], R],
+    minimum: int | None = None,
+    light: bool = False,
+    pieces: int = 1,
 ) -> list[R]:
     """[work(start, end) for consecutive parts of range(count)], in order: one part per core,
     the first in this process while forked workers run the others. For loops over data this
     process already holds (a fork shares it for free): `work` must only read it, and return
     something picklable that says what it found. One part, here, below `minimum` items
     (MIN_PART_ITEMS unless given), and within one_process() unless it lets `light` parts
-    fork: parts that read a bounded share of this process's memory, so a fork copies little."""
+    fork: parts that read a bounded share of this process's memory, so a fork copies little.
+
+    With `pieces`, each core's share is cut into that many pieces, which the processes take
+    in turn (_in_pieces), and the result is one per piece: for work whose later items cost more,
+    where a fixed part each would leave one process waiting for the other."""
     least = MIN_PART_ITEMS if minimum is None else minimum
     alone = bool(_ONE_PROCESS) and not (light and all(_ONE_PROCESS))
     count_parts = min(processes(), count) if count >= max(least, 1) and not alone else 1
+    if count_parts > 1 and pieces > 1:
+        return _in_pieces(count, work, count_parts, min(count_parts * pieces, count))
     bounds = [count * k // count_parts for k in range(count_parts + 1)]
     parts = list(itertools.pairwise(bounds))
     started = _forked(work, parts[1:]) if count_parts > 1 else None
@@ -223,6 +233,45 @@ def in_parts(
             return [first, *(cast(R, future.result()) for future in others)]
         except BrokenProcessPool:  # a worker was killed (out of memory?): the rest here
             return [first, *(work(start, end) for start, end in parts[1:])]
+
+
+def _in_pieces(count: int, work: Callable[[int, int], R], count_parts: int, count_pieces: int) -> list[R]:
+    """[work(start, end) for `count_pieces` consecutive pieces of range(count)], in order,
+    each done by whichever of `count_parts` processes takes it first, the last piece first:
+    the costliest go early, and the cheap ones left at the end keep the processes' finishes
+    close. The pieces a worker that died had taken are done here."""
+    bounds = [count * k // count_pieces for k in range(count_pieces + 1)]
+    pieces = list(itertools.pairwise(bounds))
+    ends = _Ends.shared(len(pieces))
+    take = _taking(work, pieces, ends) if ends is not None else None
+    started = _forked(take, [(0, 0)] * (count_parts - 1)) if take is not None else None
+    if take is None or started is None:
+        return [work(start, end) for start, end in pieces]
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool, others = started
+    done: dict[int, R] = {}
+    with pool:
+        done.update(take(0, 0))
+        for future in others:
+            with suppress(BrokenProcessPool):
+                done.update(cast(list[tuple[int, R]], future.result()))
+    return [done[k] if k in done else work(*pieces[k]) for k in range(len(pieces))]
+
+
+def _taking(
+    work: Callable[[int, int], R], pieces: Sequence[tuple[int, int]], ends: _Ends
+) -> Callable[[int, int], list[tuple[int, R]]]:
+    """A process's share of _in_pieces: each piece it takes, from the last, with its result.
+    (Its arguments are in_parts' bounds, which the pieces taken replace.)"""
+
+    def take(_start: int, _end: int) -> list[tuple[int, R]]:
+        taken = []
+        while (piece := ends.take(from_start=False)) is not None:
+            taken.append((piece, work(*pieces[piece])))
+        return taken
+
+    return take
 
 
 def from_both_ends(

@@ -35,6 +35,16 @@ def test_category_key_ignores_case_separators_order_and_plurals() -> None:
     assert words.category_key("deploy-sequencing-manual") != key
 
 
+def test_a_category_is_read_once_as_its_terms_and_key() -> None:
+    """The analysis reads a slug's terms and key once per slug; what it learns of the
+    spellings is what reading it every time taught."""
+    cached, fresh = make_words(), make_words()
+    for slug in ("Manual-Deploys", "manual-deploys", "Manual-Deploys"):
+        assert cached.category(slug) == (tuple(fresh.terms(slug.replace("-", " "))), fresh.category_key(slug))
+    assert cached.surface == fresh.surface and cached.seen == fresh.seen
+    assert len(cached.categories) == 2
+
+
 def test_configured_synonyms_win_and_can_be_slugs() -> None:
     words = make_words({"deploy-sequencing": "deploy-ordering"})
     assert words.category_key("deploy-sequencing-manual") == words.category_key("manual-deploy-ordering")

@@ -436,8 +436,8 @@ def _doc_causes(doc: Postmortem, words: Words) -> tuple[list[Counts], list[str]]
         key = ""
         if root is not None:
             if root.category:
-                _add(terms, words.terms(root.category.replace("-", " ")), WEIGHT_CATEGORY)
-                key = words.category_key(root.category)
+                category_terms, key = words.category(root.category)
+                _add(terms, category_terms, WEIGHT_CATEGORY)
             _add(terms, words.terms(root.summary or ""), WEIGHT_SUMMARY)
         for term, weight in (detected if root is not None and root.kind == "detection" else context).items():
             terms[term] += weight
@@ -475,7 +475,7 @@ def _root_cause_text(doc: Postmortem) -> tuple[str, str]:
     return "\n".join(p for p in paragraphs if p not in detection), "\n".join(detection)
 
 
-def _add(counts: Counts, terms: list[str], weight: float) -> None:
+def _add(counts: Counts, terms: Iterable[str], weight: float) -> None:
     for term in terms:
         counts[term] += weight
 

@@ -79,6 +79,8 @@ class Words:
     canonical: Mapping[str, str] = field(default_factory=dict)  # stem -> word, for synonyms
     surface: dict[str, str] = field(default_factory=dict, compare=False)  # stem -> spelling shown
     seen: dict[str, str] = field(default_factory=dict, compare=False)  # word -> stem
+    # slug -> its terms and category_key: an archive reuses a few hundred categories
+    categories: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict, compare=False)
     starts: frozenset[str] = field(init=False, compare=False)  # first words of synonyms
 
     def __post_init__(self) -> None:
@@ -153,6 +155,15 @@ class Words:
         for raw, known in pairs:
             if raw not in self.seen:
                 self._meet(raw, known)
+
+    def category(self, slug: str) -> tuple[tuple[str, ...], str]:
+        """A category slug's terms (its words, hyphens as spaces) and its category_key, read
+        once per slug: the words of a slug seen before are learned already."""
+        found = self.categories.get(slug)
+        if found is None:
+            terms = tuple(self.terms(slug.replace("-", " ")))
+            found = self.categories[slug] = (terms, self.category_key(slug))
+        return found
 
     def category_key(self, slug: str) -> str:
         """A slug in a canonical form: case, separators, plurals, synonyms and word order aside."""

@@ -345,6 +345,29 @@ def test_a_part_whose_worker_dies_is_done_here(monkeypatch: pytest.MonkeyPatch, 
     assert pooled == [1]
 
 
+def test_the_pieces_a_dying_worker_took_are_done_here(
+    monkeypatch: pytest.MonkeyPatch, pooled: list[int], tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    parent = os.getpid()
+    taken = tmp_path / "worker-took-a-piece"
+
+    def work(start: int, end: int) -> list[int]:
+        if os.getpid() != parent:
+            taken.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not taken.exists() and time.monotonic() < deadline:  # so the worker takes one
+            time.sleep(0.005)
+        return list(range(start, end))
+
+    assert parallel.in_parts(10, work, minimum=2, pieces=2) == [[0, 1], [2, 3, 4], [5, 6], [7, 8, 9]]
+    assert taken.exists() and pooled == [1]
+
+
 def test_pieces_are_taken_in_turn_and_given_in_order(
     monkeypatch: pytest.MonkeyPatch, pooled: list[int], tmp_path: Path
 ) -> None:
@@ -386,42 +409,6 @@ def test_pieces_fork_only_as_parts_do(monkeypatch: pytest.MonkeyPatch, pooled: l
         assert parallel.in_parts(10, work, minimum=2, light=True, pieces=2) == quarters
     assert pooled == [1]
     assert parallel.in_parts(3, work, minimum=2, pieces=8) == [[0], [1], [2]], "no piece is empty"
-
-
-def test_the_pieces_a_dying_worker_took_are_done_here(
-    monkeypatch: pytest.MonkeyPatch, pooled: list[int]
-) -> None:
-    import signal
-
-    monkeypatch.setenv("MORTEM_WORKERS", "2")
-    parent = os.getpid()
-
-    def work(start: int, end: int) -> list[int]:
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return list(range(start, end))
-
-    assert parallel.in_parts(10, work, minimum=2, pieces=2) == [[0, 1], [2, 3, 4], [5, 6], [7, 8, 9]]
-    assert pooled == [1]
-
-
-def test_without_a_shared_lock_the_pieces_are_done_here(
-    monkeypatch: pytest.MonkeyPatch, pooled: list[int]
-) -> None:
-    import multiprocessing.context
-
-    def no_lock(self: object) -> None:
-        raise OSError("no shared memory for a semaphore")
-
-    monkeypatch.setenv("MORTEM_WORKERS", "2")
-    monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", no_lock)
-    assert parallel.in_parts(10, lambda s, e: (s, e), minimum=2, pieces=2) == [
-        (0, 2),
-        (2, 5),
-        (5, 7),
-        (7, 10),
-    ]
-    assert pooled == []
 
 
 def test_when_no_worker_can_start_the_work_is_done_here(
@@ -824,7 +811,8 @@ def test_a_failure_meanwhile_ends_the_worker(monkeypatch: pytest.MonkeyPatch) ->
 def test_without_a_shared_lock_the_items_are_done_here(
     monkeypatch: pytest.MonkeyPatch, pooled: list[int]
 ) -> None:
-    """A system with no shared memory for a lock (no /dev/shm) builds the site in one process."""
+    """A system with no shared memory for a lock (no /dev/shm) builds the site, and searches
+    the pairs in their pieces, in one process."""
     import multiprocessing.context
 
     def no_lock(self: object) -> None:
@@ -833,6 +821,8 @@ def test_without_a_shared_lock_the_items_are_done_here(
     monkeypatch.setenv("MORTEM_WORKERS", "2")
     monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", no_lock)
     assert parallel.from_both_ends(10, lambda i: i, lambda: "pages", minimum=2) == (list(range(10)), "pages")
+    pieces = [(0, 2), (2, 5), (5, 7), (7, 10)]
+    assert parallel.in_parts(10, lambda start, end: (start, end), minimum=2, pieces=2) == pieces
     assert pooled == []  # no worker was started
 
 

@@ -179,6 +179,7 @@ PLAIN_LINES = [
     "10. a step",
     "01. a step",
     "1234567890. not a step",
+    "1\u0663. not a step either",
     "## Summary",
     "## Root cause",
     "##  Two spaces",

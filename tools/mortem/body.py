@@ -1,8 +1,8 @@
 """The Markdown body read once: H2 sections with line numbers.
 
-markdown-it-py is the reading of record. A plain body (headings, paragraphs and one-line
-list items, every line at the first column: what `mortem new` writes and most teams keep)
-has only one block structure, which is read line by line in a fifth of markdown-it's time;
+markdown-it-py is the reading of record. A plain body (headings, paragraphs, one-line list
+items and HTML comments, every line at the first column: what `mortem new` writes) has
+only one block structure, which is read line by line in a fifth of markdown-it's time;
 tests/unit/test_body_parser.py holds the two readings to the same sections."""
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def _prose(texts: Sequence[str]) -> str:
 # A line of a plain body: an ATX heading with no "#" in its text, a list item (the marker,
 # one space, then text that starts no block of its own), a paragraph line, or a blank one.
 _HEADING = re.compile(r"(#{1,6}) +([^#\s](?:[^#]*[^#\s])?) *")
-_ORDERED = re.compile(r"(\d{1,9})[.)]")
+_ORDERED = re.compile(r"([0-9]{1,9})[.)]")  # ASCII digits only, as markdown-it reads a marker
 # A thematic break (three or more of one of - * _, spaces between) or a setext underline
 # (only -): blocks a plain body has none of.
 _BREAK = re.compile(r"([-*_])(?: *\1){2,} *|-+ *")

@@ -787,6 +787,57 @@ def test_items_a_dying_worker_took_are_done_here(monkeypatch: pytest.MonkeyPatch
     assert pooled == [1]
 
 
+@pytest.mark.parametrize("shape", ["pieces", "both ends"])
+def test_a_worker_killed_holding_the_lock_leaves_its_items_here(
+    shape: str, monkeypatch: pytest.MonkeyPatch, pooled: list[int], tmp_path: Path
+) -> None:
+    """A worker killed (out of memory, say) while it holds the lock on the items left must
+    not leave this process waiting for the lock forever: it waits LOCK_PATIENCE, stops
+    taking, and does the items no process finished."""
+    import signal
+    import time
+
+    monkeypatch.setenv("MORTEM_WORKERS", "2")
+    monkeypatch.setattr(parallel, "LOCK_PATIENCE", 0.2)
+    parent = os.getpid()
+    held = tmp_path / "worker-holds-the-lock"
+    real_take = parallel._Ends.take
+
+    def take(self: Any, from_start: bool) -> int | None:
+        if os.getpid() != parent:
+            self.lock.acquire()
+            held.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_take(self, from_start)
+
+    def wait_for_the_worker() -> None:
+        deadline = time.monotonic() + 30
+        while not held.exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def stuck(signum: int, frame: object) -> None:
+        raise TimeoutError("this process waited for the lock the dead worker held")
+
+    monkeypatch.setattr(parallel._Ends, "take", take)
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)  # a failure rather than a run that never ends
+    started = time.monotonic()
+    try:
+        if shape == "pieces":
+            found: object = parallel.in_parts(
+                10, lambda s, e: wait_for_the_worker() or (s, e), minimum=2, pieces=2
+            )
+            assert found == [(0, 2), (2, 5), (5, 7), (7, 10)]
+        else:
+            found = parallel.from_both_ends(10, lambda i: wait_for_the_worker() or i, lambda: None, minimum=2)
+            assert found == (list(range(10)), None)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert held.exists() and pooled == [1]
+    assert time.monotonic() - started < 20, "this process stopped waiting for the lock"
+
+
 def test_a_failure_meanwhile_ends_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
     import time

@@ -356,9 +356,15 @@ class _Claims:
                     return
 
 
+# How long a process waits for the lock on the items left before it stops taking them: the
+# lock is held a few microseconds at a time, so only a worker killed while holding it (out
+# of memory) keeps it longer, and without a limit the other process would wait forever.
+LOCK_PATIENCE = 5.0
+
+
 class _Ends:
-    """The items of from_both_ends not yet taken, [first, last), shared by this process and
-    its forked worker: made before the fork, in memory both map."""
+    """The items of from_both_ends (or the pieces of in_parts) not yet taken, [first, last),
+    shared by this process and its forked workers: made before the fork, in memory all map."""
 
     def __init__(self, count: int) -> None:
         import multiprocessing
@@ -378,8 +384,12 @@ class _Ends:
 
     def take(self, from_start: bool) -> int | None:
         """The first item left (this process takes from the start) or the last (the worker
-        takes from the end), taken; None when none is left."""
-        with self.lock:
+        takes from the end), taken; None when none is left, or when the lock stays held for
+        LOCK_PATIENCE seconds: the caller then stops taking, and the items no process
+        finished are done here (from_both_ends, _in_pieces)."""
+        if not self.lock.acquire(timeout=LOCK_PATIENCE):
+            return None
+        try:
             start, end = int(self.bounds[0]), int(self.bounds[1])
             if start >= end:
                 return None
@@ -388,6 +398,8 @@ class _Ends:
                 return start
             self.bounds[1] = end - 1
             return end - 1
+        finally:
+            self.lock.release()
 
     def from_the_end(self, work: Callable[[int], R]) -> Callable[[], list[R]]:
         """The worker's task: work on the items it takes from the end, last first."""

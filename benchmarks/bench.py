@@ -44,7 +44,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -449,38 +449,61 @@ def target_of(row: Row) -> str:
 
 
 def judge(results: Results) -> None:
-    """Fill in `met?` for every row with a target, from the figures of this same run."""
+    """Fill in `met?` for every row with a target, from the figures of this same run: met
+    when every clause of its target holds, unjudged when one cannot be judged (no reference
+    timed, or no run of 1,000 to grow from)."""
     for row in results.rows:
         row.target = target_of(row)
-        own = row.mortem.seconds
-        bound, limit = ratio_bound(row.target), seconds_bound(row.target)
-        if bound is not None and row.reference:
-            row.met = own <= bound * row.reference.seconds
-        elif limit is not None and "11× own 1,000" in row.target:
-            base = results.find(row.case, 1_000)
-            row.met = (
-                own < limit and row.mortem.peak_mb < 300 and (base is None or own <= 11 * base.mortem.seconds)
-            )
-        elif limit is not None:
-            row.met = own < limit
-        elif row.target == "≤ 12× own 1,000":
-            base = results.find(row.case, 1_000)
-            row.met = base is not None and own <= 12 * base.mortem.seconds
+        verdicts = list(_verdicts(row, results))
+        row.met = None if not verdicts or None in verdicts else all(verdicts)
+
+
+def _verdicts(row: Row, results: Results) -> Iterator[bool | None]:
+    """Whether the row holds each clause of its target (None: not judged)."""
+    own = row.mortem.seconds
+    if (bound := ratio_bound(row.target)) is not None:
+        yield own <= bound * row.reference.seconds if row.reference else None
+    if (limit := seconds_bound(row.target)) is not None:
+        yield own < limit
+    if (most := growth_bound(row.target)) is not None:
+        growth = own_growth(row, results)
+        yield growth <= most if growth is not None else None
+    if (memory := memory_bound(row.target)) is not None:
+        yield row.mortem.peak_mb < memory
+
+
+def own_growth(row: Row, results: Results) -> float | None:
+    """The row's time over its case's own time at 1,000 postmortems in this run, if timed."""
+    base = results.find(row.case, 1_000)
+    return row.mortem.seconds / base.mortem.seconds if base is not None else None
+
+
+def _clause(target: str, before: str, after: str) -> float | None:
+    """The number of the target's clause written `before`N`after` (clauses: ", "), else None."""
+    for clause in target.split(", "):
+        if clause.startswith(before) and clause.endswith(after):
+            return float(clause.removeprefix(before).removesuffix(after))
+    return None
 
 
 def seconds_bound(target: str) -> float | None:
     """The time a target holds a case under, in seconds (TARGETS: 10 for "< 10 s"), else None."""
-    first = target.split(", ")[0]
-    if not (first.startswith("< ") and first.endswith(" s")):
-        return None
-    return float(first.removeprefix("< ").removesuffix(" s"))
+    return _clause(target, "< ", " s")
 
 
 def ratio_bound(target: str) -> float | None:
     """The bound of a target held to the reference (TARGETS: 0.25 for at most a quarter), else None."""
-    if not target.endswith("× reference"):
-        return None
-    return float(target.removeprefix("≤ ").removesuffix("× reference"))
+    return _clause(target, "≤ ", "× reference")
+
+
+def growth_bound(target: str) -> float | None:
+    """How many times its own 1,000's time a target allows (TARGETS: 11), else None."""
+    return _clause(target, "≤ ", "× own 1,000")
+
+
+def memory_bound(target: str) -> float | None:
+    """The peak memory a target holds a case under, in MB (TARGETS: 300), else None."""
+    return _clause(target, "< ", " MB")
 
 
 def ratio_text(ratio: float, bound: float | None) -> str:
@@ -515,10 +538,9 @@ def table(results: Results, runs: int, cold_runs: int) -> str:
         ratio = "—"
         if row.reference:
             ratio = ratio_cell(row.mortem, row.reference, ratio_bound(row.target))
-        if row.size >= 10_000 and row.case.startswith(("check all files", "site build")):
-            base = results.find(row.case, 1_000)
-            if base is not None:
-                ratio = f"{row.mortem.seconds / base.mortem.seconds:.1f}× own 1,000"
+        growth = own_growth(row, results) if growth_bound(row.target) is not None else None
+        if growth is not None:
+            ratio = f"{growth:.1f}× own 1,000"
         met = {None: "", True: "yes", False: "**no**"}[row.met]
         lines.append(
             f"| {row.case} | {row.size:,} | {seconds_cell(row)} | {ref} | {ratio} | "

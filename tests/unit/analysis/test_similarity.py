@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 
 from mortem.analysis.similarity import (
     average_linkage,
@@ -36,13 +37,28 @@ def test_category_key_ignores_case_separators_order_and_plurals() -> None:
 
 
 def test_a_category_is_read_once_as_its_terms_and_key() -> None:
-    """The analysis reads a slug's terms and key once per slug; what it learns of the
-    spellings is what reading it every time taught."""
-    cached, fresh = make_words(), make_words()
-    for slug in ("Manual-Deploys", "manual-deploys", "Manual-Deploys"):
-        assert cached.category(slug) == (tuple(fresh.terms(slug.replace("-", " "))), fresh.category_key(slug))
+    """The analysis reads a slug once, for its terms and its key: the terms of its words,
+    and the key of those with every separator as a space, as when each was read apart; what
+    it learns of the spellings is what reading it every time taught."""
+    cached, fresh = (
+        make_words({"deploy-sequencing": "deploy-ordering"}),
+        make_words({"deploy-sequencing": "deploy-ordering"}),
+    )
+    slugs = [
+        "Manual-Deploys",
+        "manual-deploys",
+        "Manual-Deploys",
+        "deploy_sequencing.v2",
+        "cert/expiry  it's-late",
+        "a-b_c.d/e",
+    ]
+    for slug in slugs:
+        terms = tuple(fresh.terms(slug.replace("-", " ")))
+        key = "-".join(sorted(set(fresh.terms(re.sub(r"[-_./\s]+", " ", slug)))))
+        assert cached.category(slug) == (terms, key)
+        assert cached.category_key(slug) == key
     assert cached.surface == fresh.surface and cached.seen == fresh.seen
-    assert len(cached.categories) == 2
+    assert len(cached.categories) == len(set(slugs))
 
 
 def test_configured_synonyms_win_and_can_be_slugs() -> None:

@@ -79,7 +79,7 @@ class Words:
     canonical: Mapping[str, str] = field(default_factory=dict)  # stem -> word, for synonyms
     surface: dict[str, str] = field(default_factory=dict, compare=False)  # stem -> spelling shown
     seen: dict[str, str] = field(default_factory=dict, compare=False)  # word -> stem
-    # slug -> its terms and category_key: an archive reuses a few hundred categories
+    # slug -> its terms and category_key (Words.category)
     categories: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict, compare=False)
     starts: frozenset[str] = field(init=False, compare=False)  # first words of synonyms
 
@@ -157,18 +157,18 @@ class Words:
                 self._meet(raw, known)
 
     def category(self, slug: str) -> tuple[tuple[str, ...], str]:
-        """A category slug's terms (its words, hyphens as spaces) and its category_key, read
-        once per slug: the words of a slug seen before are learned already."""
+        """A category slug's terms and its key (category_key), read once per slug: an
+        archive reuses a few hundred. (Its separators need no replacing: no word runs
+        through a hyphen, underscore, dot, slash or space.)"""
         found = self.categories.get(slug)
         if found is None:
-            terms = tuple(self.terms(slug.replace("-", " ")))
-            found = self.categories[slug] = (terms, self.category_key(slug))
+            terms = tuple(self.terms(slug))
+            found = self.categories[slug] = (terms, "-".join(sorted(set(terms))))
         return found
 
     def category_key(self, slug: str) -> str:
         """A slug in a canonical form: case, separators, plurals, synonyms and word order aside."""
-        terms = self.terms(_SEPARATORS.sub(" ", slug))
-        return "-".join(sorted(set(terms)))
+        return self.category(slug)[1]
 
     def display(self, term: str) -> str:
         """A word written for a stem (a synonym's canonical word), for explanations a person reads."""
